@@ -1,0 +1,87 @@
+// A pool of libpqxx connections served by its own threads, so the HTTP I/O threads never block.
+// run(f) executes f(connection) on a database thread and resumes the awaiting coroutine with the result.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <pqxx/pqxx>
+
+namespace relay::pg {
+
+class ConnectionPool {
+ public:
+  // Opens `size` connections lazily; `url` is a libpq connection string or URI.
+  ConnectionPool(std::string url, std::size_t size);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // Runs f(pqxx::connection&) on a database thread; exceptions propagate to the awaiting coroutine.
+  // A connection found broken is dropped and reopened on next use.
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F, pqxx::connection&>> run(F f) {
+    using Result = std::invoke_result_t<F, pqxx::connection&>;
+    co_return co_await boost::asio::co_spawn(
+        threads_.get_executor(),
+        [this, f = std::move(f)]() mutable -> boost::asio::awaitable<Result> {
+          co_return with_connection<Result>(f);
+        },
+        boost::asio::use_awaitable);
+  }
+
+  // Blocking form for the CLI and tests (never call it from an I/O thread).
+  template <class F>
+  std::invoke_result_t<F, pqxx::connection&> run_blocking(F f) {
+    return with_connection<std::invoke_result_t<F, pqxx::connection&>>(f);
+  }
+
+  // Waits for queued work, then closes every connection.
+  void stop();
+
+ private:
+  class Lease;
+  std::unique_ptr<pqxx::connection> acquire();
+  void release(std::unique_ptr<pqxx::connection> connection, bool healthy);
+
+  template <class Result, class F>
+  Result with_connection(F& f) {
+    auto connection = acquire();
+    try {
+      if constexpr (std::is_void_v<Result>) {
+        f(*connection);
+        release(std::move(connection), true);
+      } else {
+        Result result = f(*connection);
+        release(std::move(connection), true);
+        return result;
+      }
+    } catch (const pqxx::broken_connection&) {
+      release(std::move(connection), false);
+      throw;
+    } catch (...) {
+      release(std::move(connection), connection && connection->is_open());
+      throw;
+    }
+  }
+
+  std::string url_;
+  std::size_t size_;
+  boost::asio::thread_pool threads_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;
+};
+
+}  // namespace relay::pg

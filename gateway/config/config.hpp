@@ -1,0 +1,83 @@
+// The gateway's configuration: a JSON file (--config) with every key overridable by environment.
+// The fixed names of DESIGN.md (DATABASE_URL, GATEWAY_LISTEN, ...) override the file's top-level keys.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gateway/domain/message.hpp"
+
+namespace relay::config {
+
+struct HttpSettings {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  int threads = 2;
+  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t body_limit_bytes = 32 * 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds keep_alive_timeout{60};
+  std::size_t max_connections = 1024;
+  std::chrono::seconds shutdown_grace{10};
+};
+
+struct DatabaseSettings {
+  std::string url;  // DATABASE_URL, libpq connection string or URI
+  int pool_size = 4;
+};
+
+struct TokenSettings {
+  std::string secret;  // GATEWAY_TOKEN_SECRET; at least 32 bytes
+  std::chrono::seconds lifetime{3600};
+};
+
+struct IntakeLimits {
+  std::size_t max_patients = 500;
+  std::size_t max_attachments = 20;
+  std::size_t max_attachment_bytes = 10 * 1024 * 1024;
+  std::size_t max_total_attachment_bytes = 25 * 1024 * 1024;
+  std::size_t max_body_chars = 1'000'000;
+  std::size_t max_id_chars = 255;
+  std::size_t max_file_name_chars = 255;
+  std::string high_priority_subject_prefix;  // e.g. "[URGENT] "; empty for none
+};
+
+struct RoutingTable {
+  std::map<std::string, domain::Route> by_sender;  // keyed by FromSecureRecipientExternalId
+  std::optional<domain::Route> default_route;
+  // The route for a sender, or nullopt when neither the table nor the default has one.
+  std::optional<domain::Route> route_for(const std::string& sender_external_id) const;
+};
+
+struct MetriportSettings {
+  std::string base_url;         // METRIPORT_BASE_URL, ends in /medical/v1
+  std::string api_key;          // METRIPORT_API_KEY
+  std::vector<std::string> webhook_keys;  // METRIPORT_WEBHOOK_KEY, comma-separated during rotation
+  int sends_per_minute = 20;    // METRIPORT_SENDS_PER_MINUTE
+};
+
+struct Config {
+  HttpSettings http;
+  DatabaseSettings database;
+  TokenSettings tokens;
+  IntakeLimits intake;
+  RoutingTable routing;
+  MetriportSettings metriport;
+  std::string webhook_path = "/webhooks/metriport";
+};
+
+// Reads the file (if any), then applies environment overrides. Throws ConfigError naming the key.
+Config load_config(const std::optional<std::string>& file_path);
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace relay::config
