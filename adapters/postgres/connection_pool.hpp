@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -32,12 +33,24 @@ class ConnectionPool {
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F, pqxx::connection&>> run(F f) {
     using Result = std::invoke_result_t<F, pqxx::connection&>;
-    co_return co_await boost::asio::co_spawn(
-        threads_.get_executor(),
-        [this, f = std::move(f)]() mutable -> boost::asio::awaitable<Result> {
-          co_return with_connection<Result>(f);
-        },
-        boost::asio::use_awaitable);
+    if constexpr (std::is_void_v<Result>) {
+      co_await boost::asio::co_spawn(
+          threads_.get_executor(),
+          [this, f = std::move(f)]() mutable -> boost::asio::awaitable<void> {
+            with_connection<void>(f);
+            co_return;
+          },
+          boost::asio::use_awaitable);
+    } else {
+      // co_spawn needs a default-constructible result; optional<Result> is one for any Result.
+      auto result = co_await boost::asio::co_spawn(
+          threads_.get_executor(),
+          [this, f = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
+            co_return std::optional<Result>(with_connection<Result>(f));
+          },
+          boost::asio::use_awaitable);
+      co_return std::move(*result);
+    }
   }
 
   // Blocking form for the CLI and tests (never call it from an I/O thread).
@@ -46,7 +59,7 @@ class ConnectionPool {
     return with_connection<std::invoke_result_t<F, pqxx::connection&>>(f);
   }
 
-  // Waits for queued work, then closes every connection.
+  // Waits for queued work, then closes every connection; later acquisitions throw.
   void stop();
 
  private:
@@ -70,7 +83,8 @@ class ConnectionPool {
       release(std::move(connection), false);
       throw;
     } catch (...) {
-      release(std::move(connection), connection && connection->is_open());
+      const bool healthy = connection && connection->is_open();  // before the move below
+      release(std::move(connection), healthy);
       throw;
     }
   }
@@ -82,6 +96,7 @@ class ConnectionPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace relay::pg

@@ -50,6 +50,9 @@ struct SearchQuery {
 
 inline constexpr std::size_t search_body_preview_chars = 200;
 
+// The channel insert and replace_draft NOTIFY (payload: the message id) when they queue deliveries.
+inline constexpr const char* delivery_channel = "relay_deliveries";
+
 struct SearchPage {
   std::int64_t total_items = 0;
   std::vector<domain::StoredMessage> rows;  // files listed by name, without content

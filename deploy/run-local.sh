@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Quick start: installs deps, builds, runs a persistent private PostgreSQL in .local/pg, migrates,
+# creates a demo vendor and serves the gateway on loopback in the foreground (Ctrl-C stops both).
+set -euo pipefail
+
+# Environment: RELAY_PG_PORT (default 55432), RELAY_GATEWAY_PORT (default 8080),
+# RELAY_PG_DIR (default .local/pg; must be reachable by the postgres user when run as root).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LOCAL_DIR="$ROOT/.local"
+PG_DIR="${RELAY_PG_DIR:-$LOCAL_DIR/pg}"
+PG_PORT="${RELAY_PG_PORT:-55432}"
+GATEWAY_PORT="${RELAY_GATEWAY_PORT:-8080}"
+BINARY="$ROOT/build/relay-gateway"
+CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
+CONFIG="$LOCAL_DIR/gateway.json"
+VENDOR_FILE="$LOCAL_DIR/demo-vendor.txt"
+SECRET_FILE="$LOCAL_DIR/token-secret"
+SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
+
+die() {
+  echo "run-local: $*" >&2
+  exit 1
+}
+
+bash deploy/install-deps.sh
+bash deploy/build.sh
+[ -x "$BINARY" ] || die "$BINARY was not built"
+# Checked before PostgreSQL starts, so a second copy of this script leaves the first one alone.
+# shellcheck disable=SC2016 # $0 expands in the inner shell
+if timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$GATEWAY_PORT" 2>/dev/null; then
+  die "something already listens on 127.0.0.1:$GATEWAY_PORT (set RELAY_GATEWAY_PORT)"
+fi
+mkdir -p "$LOCAL_DIR"
+chmod 755 "$LOCAL_DIR" # the postgres user (when run as root) must reach .local/pg
+
+# --- PostgreSQL: persistent private cluster, stopped again when this script ends -----------------
+PG_STARTED=0
+GATEWAY_PID=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+      kill -0 "$GATEWAY_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$GATEWAY_PID" 2>/dev/null || true
+  fi
+  if [ "$PG_STARTED" -eq 1 ]; then
+    bash "$ROOT/deploy/pg-cluster.sh" stop "$PG_DIR" || true
+  fi
+}
+trap cleanup EXIT
+
+bash deploy/pg-cluster.sh init "$PG_DIR" "$PG_PORT"
+bash deploy/pg-cluster.sh start "$PG_DIR" "$PG_PORT"
+PG_STARTED=1
+PSQL="$(bash deploy/pg-cluster.sh bindir "$PG_DIR")/psql"
+ADMIN_URL="$(bash deploy/pg-cluster.sh url "$PG_DIR")"
+export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+if [ "$(timeout 30 "$PSQL" "$ADMIN_URL" -XAtqc "SELECT 1 FROM pg_database WHERE datname = 'relay'")" != "1" ]; then
+  timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
+  echo "run-local: created database relay"
+fi
+
+# --- secrets (generated once, mode 600, passed by environment, never written into the config) ---
+umask 077
+if [ ! -s "$SECRET_FILE" ]; then
+  head -c 48 /dev/urandom | base64 | tr -d '\n=+/' >"$SECRET_FILE"
+  echo "run-local: generated $SECRET_FILE"
+fi
+chmod 600 "$SECRET_FILE"
+# The gateway refuses GATEWAY_TOKEN_SECRET and GATEWAY_TOKEN_SECRET_FILE together.
+unset GATEWAY_TOKEN_SECRET
+export GATEWAY_TOKEN_SECRET_FILE="$SECRET_FILE"
+umask 022
+
+[ -f "$CONFIG_EXAMPLE" ] || die "$CONFIG_EXAMPLE is missing"
+if [ ! -f "$CONFIG" ]; then
+  cp "$CONFIG_EXAMPLE" "$CONFIG"
+  echo "run-local: wrote $CONFIG from config/gateway.example.json (edit it freely; it is kept)"
+elif [ "$CONFIG_EXAMPLE" -nt "$CONFIG" ]; then
+  echo "run-local: note: config/gateway.example.json is newer than $CONFIG (delete it to refresh)"
+fi
+export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"
+
+# --- Metriport simulator (a later issue adds it here) -------------------------------------------
+# Start the simulator on a loopback port in the background, stop it in cleanup(), and export
+# METRIPORT_BASE_URL (.../medical/v1), METRIPORT_API_KEY and METRIPORT_WEBHOOK_KEY for the gateway.
+# --- end of Metriport simulator ------------------------------------------------------------------
+
+timeout 120 "$BINARY" migrate --config "$CONFIG"
+
+# --- demo vendor: created once, its password kept in .local/demo-vendor.txt (mode 600) ------------
+if [ ! -s "$VENDOR_FILE" ]; then
+  if output="$(timeout 60 "$BINARY" vendor add demo --config "$CONFIG" 2>&1)"; then
+    # The CLI prints the password on a line containing "password"; the password is its last word.
+    line="$(grep -i -m1 'password' <<<"$output" || true)"
+    password="$(awk '{print $NF}' <<<"$line" | sed -E 's/^.*=//; s/^["'\'']//; s/["'\'']$//')"
+    [ -n "$password" ] || die "could not find the password in the output of 'vendor add demo'"
+    (umask 077 && printf '%s\n' "$password" >"$VENDOR_FILE")
+    echo "run-local: created vendor demo"
+  else
+    echo "$output" >&2
+    echo "run-local: 'vendor add demo' failed; if demo exists without $VENDOR_FILE, remove" \
+      "$PG_DIR to start afresh. Continuing without demo credentials." >&2
+  fi
+fi
+DEMO_PASSWORD="$(cat "$VENDOR_FILE" 2>/dev/null || true)"
+[ ! -f "$VENDOR_FILE" ] || chmod 600 "$VENDOR_FILE"
+
+# --- gateway in the foreground -------------------------------------------------------------------
+GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+
+print_instructions() {
+  local pw
+  pw="$(printf '%q' "$DEMO_PASSWORD")"
+  cat <<EOF
+
+==================================================================================================
+relay-gateway is serving on $GATEWAY_URL (PostgreSQL: $DATABASE_URL)
+demo vendor: username demo, password ${DEMO_PASSWORD:-(unknown: see the warning above)}
+
+Get a token:
+  TOKEN=\$(curl -sS -X POST $GATEWAY_URL/token -d grant_type=password -d username=demo --data-urlencode password=$pw | sed -E 's/.*"access_token" *: *"([^"]+)".*/\1/')
+
+Post the sample message, then read it back:
+  curl -sS -X POST $GATEWAY_URL/api/OutgoingSecureMessages -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' --data-binary @$SAMPLE
+  curl -sS "$GATEWAY_URL/api/OutgoingSecureMessages?externalId=MSG-0001" -H "Authorization: Bearer \$TOKEN"
+
+Ctrl-C stops the gateway and PostgreSQL.
+==================================================================================================
+
+EOF
+}
+
+# Runs as a child (not exec) so the trap can stop PostgreSQL once the gateway has exited; INT and
+# TERM are forwarded to the gateway as TERM, its graceful shutdown signal.
+"$BINARY" serve --config "$CONFIG" &
+GATEWAY_PID=$!
+INTERRUPTED=0
+trap 'INTERRUPTED=1; kill -TERM "$GATEWAY_PID" 2>/dev/null || true' INT TERM
+for ((i = 0; i < 200; i++)); do
+  if curl -fsS -o /dev/null --max-time 1 "$GATEWAY_URL/healthz" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$GATEWAY_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$GATEWAY_PID" 2>/dev/null; then
+  print_instructions
+fi
+# A trapped signal interrupts wait; wait again to get the gateway's own exit status.
+while :; do
+  INTERRUPTED=0
+  status=0
+  wait "$GATEWAY_PID" || status=$?
+  [ "$INTERRUPTED" -eq 1 ] || break
+done
+GATEWAY_PID=""
+echo "run-local: gateway exited ($status)"
+exit "$status"

@@ -1,0 +1,47 @@
+// The gateway's HTTP API: routing (case-insensitive paths, as ASP.NET), bearer authentication and the
+// portal endpoints. One handle() per request; each endpoint lives in its own file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "gateway/api/request_target.hpp"
+#include "gateway/api/wire_format.hpp"
+#include "gateway/auth/token_signer.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/intake/intake_service.hpp"
+
+namespace relay::api {
+
+class GatewayApi {
+ public:
+  GatewayApi(const config::Config& config, pg::ConnectionPool& pool, const auth::TokenSigner& tokens);
+
+  // Never throws: infrastructure failures become a logged, undisclosing 500.
+  boost::asio::awaitable<http::Response> handle(http::Request& request);
+
+ private:
+  boost::asio::awaitable<http::Response> route(http::Request& request, const RequestTarget& target);
+  boost::asio::awaitable<http::Response> issue_token(http::Request& request);
+  boost::asio::awaitable<http::Response> post_message(http::Request& request, std::int64_t vendor_id);
+  boost::asio::awaitable<http::Response> get_message(http::Request& request, const RequestTarget& target,
+                                                     std::int64_t vendor_id);
+  boost::asio::awaitable<http::Response> search_messages(http::Request& request,
+                                                         const RequestTarget& target,
+                                                         std::int64_t vendor_id);
+  boost::asio::awaitable<http::Response> readiness(http::Request& request);
+
+  // The vendor named by a valid bearer token, or nullopt.
+  std::optional<std::int64_t> authenticate(const http::Request& request) const;
+
+  const config::Config& config_;
+  pg::ConnectionPool& pool_;
+  const auth::TokenSigner& tokens_;
+  intake::IntakeService intake_;
+};
+
+}  // namespace relay::api

@@ -1,0 +1,111 @@
+// The OutgoingSecureMessages endpoints: POST (store or draft), GET by ExternalId, and search.
+// Every query is scoped to the authenticated vendor, so another vendor's message is simply not found.
+#include "adapters/portal/json_codec.hpp"
+#include "adapters/portal/paged_list.hpp"
+#include "adapters/portal/xml_codec.hpp"
+#include "adapters/postgres/message_repository.hpp"
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/api/message_mapping.hpp"
+#include "gateway/api/responses.hpp"
+#include "gateway/api/search_parameters.hpp"
+
+namespace relay::api {
+namespace {
+
+std::string encode(const portal::OutgoingSecureMessageModel& model, WireFormat format) {
+  return format == WireFormat::xml ? portal::encode_xml(model) : portal::encode_json(model);
+}
+
+http::Response not_acceptable(unsigned version) {
+  return error_response(
+      domain::RequestError::plain(domain::ErrorKind::not_acceptable,
+                                  "The Accept header names no format this API answers in "
+                                  "(application/json, text/json, application/xml, text/xml)."),
+      WireFormat::json, version);
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& request,
+                                                                std::int64_t vendor_id) {
+  const unsigned version = request.version();
+  const auto content_type = classify_content_type(request[beast_http::field::content_type]);
+  if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
+    co_return error_response(
+        domain::RequestError::plain(
+            domain::ErrorKind::unsupported_media_type,
+            "The request's Content-Type must be application/json, text/json, application/xml or "
+            "text/xml, in UTF-8."),
+        WireFormat::json, version);
+  }
+  const auto request_format = content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
+  const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
+  if (!answer_format) co_return not_acceptable(version);
+
+  portal::DecodeLimits limits;
+  limits.max_bytes = config_.http.body_limit_bytes;
+  auto decoded = request_format == WireFormat::xml ? portal::decode_xml(request.body(), limits)
+                                                   : portal::decode_json(request.body(), limits);
+  if (!decoded) co_return error_response(decoded.error(), *answer_format, version);
+
+  auto stored = co_await intake_.submit(vendor_id, decoded.value());
+  if (!stored) co_return error_response(stored.error(), *answer_format, version);
+  co_return make_response(beast_http::status::ok, encode(to_portal_model(stored->message), *answer_format),
+                          *answer_format, version);
+}
+
+boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& request,
+                                                               const RequestTarget& target,
+                                                               std::int64_t vendor_id) {
+  const unsigned version = request.version();
+  const auto answer_format = format_from_accept(request[beast_http::field::accept], WireFormat::json);
+  if (!answer_format) co_return not_acceptable(version);
+  const auto* external_id = target.param("externalid");
+  if (!external_id || external_id->empty()) {
+    co_return error_response(
+        domain::RequestError::field("externalId", "The externalId query parameter is required."),
+        *answer_format, version);
+  }
+  auto message = co_await pool_.run(
+      [vendor_id, external_id](pqxx::connection& connection) {
+        pqxx::read_transaction tx(connection);
+        return pg::MessageRepository::find_by_external_id(tx, vendor_id, *external_id);
+      });
+  if (!message) {
+    co_return error_response(
+        domain::RequestError::plain(domain::ErrorKind::not_found,
+                                    "No message with this ExternalId was found."),
+        *answer_format, version);
+  }
+  co_return make_response(beast_http::status::ok, encode(to_portal_model(*message), *answer_format),
+                          *answer_format, version);
+}
+
+boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request& request,
+                                                                   const RequestTarget& target,
+                                                                   std::int64_t vendor_id) {
+  const unsigned version = request.version();
+  auto query = parse_search_parameters(target);
+  if (!query) co_return error_response(query.error(), WireFormat::json, version);
+
+  const pg::SearchQuery search = query.value();
+  auto page = co_await pool_.run([vendor_id, &search](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return pg::MessageRepository::search(tx, vendor_id, search);
+  });
+
+  portal::PagedList list;
+  list.total_items = page.total_items;
+  list.items_per_page = search.items_per_page;
+  list.current_page = search.page;
+  list.total_pages = (page.total_items + search.items_per_page - 1) / search.items_per_page;
+  const std::int64_t offset = static_cast<std::int64_t>(search.page - 1) * search.items_per_page;
+  list.first_row_on_page = page.rows.empty() ? 0 : offset + 1;
+  list.last_row_on_page = page.rows.empty() ? 0 : offset + static_cast<std::int64_t>(page.rows.size());
+  list.rows.reserve(page.rows.size());
+  for (const auto& row : page.rows) list.rows.push_back(to_portal_model(row));
+  // The paged wrapper is answered in JSON, the form every known client reads (see README, API).
+  co_return make_response(beast_http::status::ok, portal::encode_json(list), WireFormat::json, version);
+}
+
+}  // namespace relay::api

@@ -1,0 +1,45 @@
+// Parses targets and form bodies with Boost.URL, which rejects malformed percent-encoding for us.
+// '+' in query and form values means a space, as browsers and .NET clients encode it.
+#include "gateway/api/request_target.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include "gateway/domain/text.hpp"
+
+namespace relay::api {
+namespace {
+
+std::map<std::string, std::string> collect(const boost::urls::params_view& params) {
+  std::map<std::string, std::string> out;
+  for (const auto& param : params) {
+    out.emplace(domain::to_lower_ascii(param.key), param.has_value ? param.value : std::string());
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::string* RequestTarget::param(std::string_view lower_name) const {
+  const auto found = params.find(std::string(lower_name));
+  return found == params.end() ? nullptr : &found->second;
+}
+
+std::optional<RequestTarget> parse_request_target(std::string_view target) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return std::nullopt;
+  RequestTarget result;
+  result.path = parsed->path();
+  boost::urls::encoding_opts options;
+  options.space_as_plus = true;
+  result.params = collect(parsed->params(options));
+  return result;
+}
+
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view body) {
+  // A form body has the grammar of a query string; parse it as one so '+' and %XX decode alike.
+  auto target = parse_request_target("/?" + std::string(body));
+  if (!target) return std::nullopt;
+  return std::move(target->params);
+}
+
+}  // namespace relay::api

@@ -1,0 +1,34 @@
+// Building HTTP answers, and the one place where expected errors (RequestError) and infrastructure
+// failures (exceptions) become statuses and bodies in the portal's error shape.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gateway/api/wire_format.hpp"
+#include "gateway/domain/request_error.hpp"
+#include "gateway/http/http_types.hpp"
+
+namespace relay::api {
+
+namespace beast_http = boost::beast::http;
+
+beast_http::status status_for(domain::ErrorKind kind);
+
+http::Response make_response(beast_http::status status, std::string body, WireFormat format,
+                             unsigned version);
+
+http::Response error_response(const domain::RequestError& error, WireFormat format,
+                              unsigned version);
+
+// 401 with WWW-Authenticate: Bearer, the text ASP.NET answers when a token is missing or invalid.
+http::Response unauthorized_response(unsigned version, bool token_was_sent);
+
+// A logged 500 that discloses nothing about the cause.
+http::Response internal_error_response(unsigned version);
+
+// Failures the transport detects itself (413, 431, 400 malformed HTTP, 503 at the connection cap).
+http::Response transport_error_response(beast_http::status status, std::string_view reason,
+                                        unsigned version);
+
+}  // namespace relay::api

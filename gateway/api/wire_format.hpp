@@ -1,0 +1,22 @@
+// Content negotiation as ASP.NET Web API does it: the request's format from Content-Type, the answer's
+// from Accept (q-values honoured), defaulting to the request's format.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace relay::api {
+
+enum class WireFormat { json, xml };
+
+enum class ContentTypeCheck { json, xml, missing, unsupported };
+
+// application/json, text/json (+json suffixes) or application/xml, text/xml; a charset other than UTF-8 is unsupported.
+ContentTypeCheck classify_content_type(std::string_view content_type);
+
+// The answer format for an Accept header; nullopt when it accepts neither JSON nor XML (406).
+std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat fallback);
+
+const char* media_type(WireFormat format);  // "application/json; charset=utf-8" | "application/xml; charset=utf-8"
+
+}  // namespace relay::api

@@ -1,0 +1,79 @@
+// Argument parsing and dispatch for relay-gateway; configuration errors are reported here, once,
+// with the offending key, and turned into exit code 2.
+#include "gateway/cli/cli.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "gateway/log/log.hpp"
+
+namespace relay::cli {
+namespace {
+
+constexpr const char* usage_text =
+    "usage: relay-gateway <command> [--config FILE]\n"
+    "commands:\n"
+    "  serve              run the HTTP gateway (needs GATEWAY_TOKEN_SECRET and DATABASE_URL)\n"
+    "  migrate            apply the database migrations compiled into this binary\n"
+    "  vendor add NAME    create a vendor account and print its generated password once\n"
+    "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
+    "environment; see config/README.md.\n";
+
+int usage(const std::string& problem) {
+  if (!problem.empty()) std::cerr << "relay-gateway: " << problem << "\n";
+  std::cerr << usage_text;
+  return 2;
+}
+
+void apply_log_level() {
+  const char* level = std::getenv("GATEWAY_LOG_LEVEL");
+  if (!level) return;
+  const std::string value = level;
+  if (value == "debug") log::set_min_level(log::Level::debug);
+  if (value == "warn") log::set_min_level(log::Level::warn);
+  if (value == "error") log::set_min_level(log::Level::error);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  std::vector<std::string> words;
+  std::optional<std::string> config_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config") {
+      if (i + 1 >= argc) return usage("--config needs a file name");
+      config_path = argv[++i];
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << usage_text;
+      return 0;
+    } else {
+      words.push_back(arg);
+    }
+  }
+  if (words.empty()) return usage("");
+  apply_log_level();
+
+  config::Config config;
+  try {
+    config = config::load_config(config_path);
+  } catch (const config::ConfigError& error) {
+    std::cerr << "relay-gateway: configuration error: " << error.what() << "\n";
+    return 2;
+  }
+
+  try {
+    if (words[0] == "serve" && words.size() == 1) return serve_command(config);
+    if (words[0] == "migrate" && words.size() == 1) return migrate_command(config);
+    if (words[0] == "vendor" && words.size() == 3 && words[1] == "add") {
+      return vendor_add_command(config, words[2]);
+    }
+  } catch (const std::exception& failure) {
+    log::error("command.failed", {{"command", words[0]}, {"reason", failure.what()}});
+    std::cerr << "relay-gateway: " << words[0] << " failed: " << failure.what() << "\n";
+    return 1;
+  }
+  return usage("unknown command");
+}
+
+}  // namespace relay::cli

@@ -1,0 +1,20 @@
+// The relay-gateway command line: serve, migrate and vendor administration.
+// Each command lives in its own file; this header is what main() calls.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+
+namespace relay::cli {
+
+// Parses argv and runs the command; returns the process exit code (0 ok, 1 failure, 2 usage).
+int run(int argc, char** argv);
+
+int serve_command(const config::Config& config);
+int migrate_command(const config::Config& config);
+int vendor_add_command(const config::Config& config, const std::string& name);
+
+}  // namespace relay::cli

@@ -1,0 +1,86 @@
+// relay-gateway serve: wires configuration, the database pool, the API and the HTTP server, runs the
+// I/O threads, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, exit).
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/migration_runner.hpp"
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/api/responses.hpp"
+#include "gateway/auth/token_signer.hpp"
+#include "gateway/cli/cli.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/log/log.hpp"
+
+namespace relay::cli {
+namespace {
+
+constexpr const char* schema_version_sql = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+
+// Refuses to serve against a database older than this binary's schema.
+bool schema_is_current(pg::ConnectionPool& pool) {
+  const int needed = pg::embedded_migrations().empty() ? 0 : pg::embedded_migrations().back().version;
+  int current = 0;
+  try {
+    current = pool.run_blocking([](pqxx::connection& connection) {
+      pqxx::read_transaction tx(connection);
+      return tx.exec1(schema_version_sql)[0].as<int>();
+    });
+  } catch (const pqxx::sql_error&) {
+    current = 0;  // no schema_migrations table yet
+  }
+  if (current < needed) {
+    std::cerr << "relay-gateway: the database schema is at version " << current
+              << ", this binary needs " << needed << ": run `relay-gateway migrate` first\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int serve_command(const config::Config& config) {
+  if (config.database.url.empty()) {
+    std::cerr << "relay-gateway: DATABASE_URL is not set\n";
+    return 2;
+  }
+  if (config.tokens.secret.empty()) {
+    std::cerr << "relay-gateway: GATEWAY_TOKEN_SECRET (or GATEWAY_TOKEN_SECRET_FILE) is not set\n";
+    return 2;
+  }
+  auth::TokenSigner tokens(config.tokens.secret, config.tokens.lifetime);
+  pg::ConnectionPool pool(config.database.url, static_cast<std::size_t>(config.database.pool_size));
+  if (!schema_is_current(pool)) return 1;
+
+  boost::asio::io_context io(config.http.threads);
+  api::GatewayApi api(config, pool, tokens);
+  http::Server server(
+      io, config.http, [&api](http::Request& request) { return api.handle(request); },
+      &api::transport_error_response);
+  server.start();
+
+  const std::string address = config.http.listen_host + ":" + std::to_string(server.port());
+  log::info("gateway.listening", {{"address", address}});
+  std::cout << "relay-gateway listening on http://" << address << std::endl;
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    log::info("gateway.stopping", {{"signal", std::to_string(signal_number)}});
+    server.begin_shutdown([&io] { io.stop(); });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.http.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : threads) thread.join();
+  pool.stop();
+  log::info("gateway.stopped");
+  return 0;
+}
+
+}  // namespace relay::cli

@@ -1,0 +1,50 @@
+// The HTTP/1.1 server: binds the listen address, accepts connections (one coroutine each, see
+// session.hpp), enforces the connection cap, and drains gracefully on shutdown.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "gateway/config/config.hpp"
+#include "gateway/http/http_types.hpp"
+
+namespace relay::http {
+
+class ServerState;
+
+// Thread-safe: the io_context may be run by any number of threads (settings.threads in main).
+// Destroy the Server after begin_shutdown has drained or after the io_context has stopped.
+class Server {
+ public:
+  Server(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
+         TransportErrorResponder on_error);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens on settings.listen_host:listen_port and starts accepting. Throws
+  // std::system_error when the address cannot be resolved or bound, std::logic_error if called
+  // twice.
+  void start();
+
+  // The bound port (listen_port 0 picks a free one); 0 before start().
+  std::uint16_t port() const;
+
+  // Stops accepting, lets in-flight requests finish and be answered (with Connection: close),
+  // closes idle keep-alive connections at once. on_drained is posted to the io_context once, when
+  // every session ended or settings.shutdown_grace passed (remaining connections are then closed).
+  // Later calls are ignored.
+  void begin_shutdown(std::function<void()> on_drained);
+
+  // Connections being served (not counting those being answered 503).
+  std::size_t active_connections() const;
+
+ private:
+  std::shared_ptr<ServerState> state_;
+};
+
+}  // namespace relay::http

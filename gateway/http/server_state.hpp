@@ -1,0 +1,68 @@
+// What the acceptor and every connection share: settings, handler, connection registry, counters
+// and the shutdown/drain bookkeeping. Held by shared_ptr so sessions may outlive the Server object.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+#include "gateway/http/http_types.hpp"
+
+namespace relay::http {
+
+class Session;
+
+class ServerState : public std::enable_shared_from_this<ServerState> {
+ public:
+  ServerState(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
+              TransportErrorResponder on_error);
+
+  boost::asio::io_context& io;
+  const config::HttpSettings settings;
+  const RequestHandler handler;
+  const TransportErrorResponder on_error;
+
+  // The acceptor and the grace timer are only touched on this strand.
+  boost::asio::strand<boost::asio::io_context::executor_type> strand;
+  boost::asio::ip::tcp::acceptor acceptor;
+  boost::asio::steady_timer grace_timer;
+
+  std::atomic<bool> started{false};
+  std::atomic<bool> shutting_down{false};
+  std::atomic<std::uint16_t> port{0};
+  std::atomic<std::size_t> rejecting{0};  // connections being answered 503
+  std::atomic<std::uint64_t> next_id{1};
+
+  std::size_t active() const { return active_.load(); }
+
+  // Registry of live sessions; active() counts them. Thread-safe.
+  void add(std::uint64_t id, const std::shared_ptr<Session>& session);
+  void remove(std::uint64_t id);
+  std::vector<std::shared_ptr<Session>> snapshot();
+
+  // Stores the drain callback; it is posted to the io_context once, by whichever comes first of
+  // finish_drain_if_idle() seeing no session, or take_drain_callback() at the end of the grace
+  // period.
+  void set_drain_callback(std::function<void()> on_drained);
+  void finish_drain_if_idle();
+  std::function<void()> take_drain_callback();
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+  std::atomic<std::size_t> active_{0};
+  std::function<void()> on_drained_;
+};
+
+}  // namespace relay::http

@@ -1,0 +1,45 @@
+// One HTTP/1.1 connection: a coroutine on the connection's own strand that reads requests (limits,
+// timeouts, 100-continue), calls the handler, writes answers, and closes on errors or shutdown.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <cstdint>
+#include <memory>
+
+#include "gateway/http/server_state.hpp"
+
+namespace relay::http {
+
+class Session {
+ public:
+  Session(std::shared_ptr<ServerState> state, std::uint64_t id,
+          boost::asio::ip::tcp::socket socket);
+
+  // Registers the session with the server state and starts its coroutine on the socket's strand.
+  static void start(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket);
+
+  // Both run on the session's strand (post them there). Shutdown closes the connection at once if
+  // it is waiting for its next request, otherwise lets the request finish; force_close closes it.
+  void on_shutdown();
+  void force_close();
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  boost::asio::awaitable<void> serve();
+  boost::asio::awaitable<void> answer_error(beast_http::status status, std::string_view reason,
+                                            unsigned version);
+  boost::asio::awaitable<Response> call_handler(Request& request);
+
+  std::shared_ptr<ServerState> state_;
+  std::uint64_t id_;
+  boost::beast::tcp_stream stream_;
+  bool idle_ = false;  // waiting for the first byte of the next request
+};
+
+// Answers 503 through on_error and closes: for connections accepted over the connection cap.
+void reject_connection(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket);
+
+}  // namespace relay::http

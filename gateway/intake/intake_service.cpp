@@ -1,0 +1,78 @@
+// Runs validation and the storing transaction on the database threads, never on an HTTP I/O thread.
+// Two first posts of one ExternalId racing each other: the loser's insert fails and it retries once.
+#include "gateway/intake/intake_service.hpp"
+
+#include "adapters/postgres/message_repository.hpp"
+#include "gateway/intake/message_validator.hpp"
+#include "gateway/log/log.hpp"
+
+namespace relay::intake {
+namespace {
+
+std::string audit_detail(const domain::ValidatedMessage& message) {
+  return "{\"patients\":" + std::to_string(message.patients.size()) +
+         ",\"attachments\":" + std::to_string(message.attachments.size()) + "}";
+}
+
+}  // namespace
+
+IntakeService::IntakeService(pg::ConnectionPool& pool, const config::Config& config)
+    : pool_(pool), config_(config) {}
+
+boost::asio::awaitable<domain::Outcome<IntakeResult>> IntakeService::submit(
+    std::int64_t vendor_id, const portal::OutgoingSecureMessageModel& model) {
+  co_return co_await pool_.run(
+      [this, vendor_id, &model](pqxx::connection& connection) -> domain::Outcome<IntakeResult> {
+        auto validated = validate_message(model, config_.intake, config_.routing);
+        if (!validated) return validated.take_error();
+        return store(connection, vendor_id, validated.value());
+      });
+}
+
+domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
+                                                   std::int64_t vendor_id,
+                                                   const domain::ValidatedMessage& message) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::work tx(connection);
+      const auto existing = pg::MessageRepository::lock_by_external_id(tx, vendor_id, message.external_id);
+      std::optional<StoredVersion> stored;
+      if (existing) stored = StoredVersion{existing->requested_status, existing->content_hash};
+      const auto action = decide_intake(stored, message.content_hash);
+
+      std::string message_id;
+      switch (action) {
+        case IntakeAction::conflict:
+          return domain::RequestError::field(
+              "model.ExternalId",
+              "A message with this ExternalId was already queued for delivery with different "
+              "content; it can no longer be changed.",
+              domain::ErrorKind::conflict);
+        case IntakeAction::unchanged:
+          message_id = existing->id;
+          break;
+        case IntakeAction::create:
+          message_id = pg::MessageRepository::insert(tx, vendor_id, message);
+          break;
+        case IntakeAction::update_draft:
+          message_id = existing->id;
+          pg::MessageRepository::replace_draft(tx, message_id, message);
+          break;
+      }
+      if (action != IntakeAction::unchanged) {
+        pg::append_audit_event(tx, {"vendor:" + std::to_string(vendor_id), "message", message_id,
+                                    audit_event_for(action, message.status), audit_detail(message)});
+      }
+      auto answer = pg::MessageRepository::find_by_external_id(tx, vendor_id, message.external_id);
+      tx.commit();
+      if (!answer) throw std::logic_error("stored message vanished inside its own transaction");
+      log::info(audit_event_for(action, message.status),
+                {{"message_id", message_id}, {"vendor_id", std::to_string(vendor_id)}});
+      return IntakeResult{std::move(*answer), action};
+    } catch (const pqxx::unique_violation&) {
+      if (attempt >= 1) throw;  // the concurrent insert has committed: the retry sees it
+    }
+  }
+}
+
+}  // namespace relay::intake

@@ -1,0 +1,39 @@
+// Stores a posted message: validation, then one transaction for message, patients, files, deliveries
+// and the audit event. The answer is produced only after that transaction commits.
+#pragma once
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/portal/message_model.hpp"
+#include "adapters/postgres/connection_pool.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/domain/message.hpp"
+#include "gateway/domain/outcome.hpp"
+#include "gateway/intake/intake_decision.hpp"
+
+namespace relay::intake {
+
+struct IntakeResult {
+  domain::StoredMessage message;
+  IntakeAction action = IntakeAction::create;
+};
+
+class IntakeService {
+ public:
+  IntakeService(pg::ConnectionPool& pool, const config::Config& config);
+
+  // Expected failures (validation, no route, 409) come back as values; database failures throw.
+  boost::asio::awaitable<domain::Outcome<IntakeResult>> submit(
+      std::int64_t vendor_id, const portal::OutgoingSecureMessageModel& model);
+
+ private:
+  domain::Outcome<IntakeResult> store(pqxx::connection& connection, std::int64_t vendor_id,
+                                      const domain::ValidatedMessage& message);
+
+  pg::ConnectionPool& pool_;
+  const config::Config& config_;
+};
+
+}  // namespace relay::intake

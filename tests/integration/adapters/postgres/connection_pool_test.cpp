@@ -1,0 +1,167 @@
+// Integration tests of ConnectionPool: awaited from io_context coroutines, bounded size, exceptions
+// propagated to the awaiting coroutine, and recovery after the server terminates a connection.
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using relay::pg::ConnectionPool;
+using relay::testing::TestDatabase;
+
+// Runs `coroutine` on a fresh io_context and returns its result (or rethrows its exception).
+template <class Coroutine>
+auto run_coroutine(Coroutine coroutine) {
+  asio::io_context io;
+  auto future = asio::co_spawn(io, std::move(coroutine), asio::use_future);
+  io.run();
+  return future.get();
+}
+
+int backend_pid(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_connection_pool)
+
+BOOST_AUTO_TEST_CASE(runs_queries_from_a_coroutine) {
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 2);
+  const int answer = run_coroutine([&]() -> asio::awaitable<int> {
+    const int a = co_await pool.run([](pqxx::connection& c) {
+      pqxx::work tx(c);
+      return tx.exec1("SELECT 40")[0].as<int>();
+    });
+    co_await pool.run([](pqxx::connection& c) {  // void result
+      pqxx::work tx(c);
+      tx.exec0("CREATE TABLE pool_probe (n int)");
+      tx.commit();
+    });
+    const int b = co_await pool.run([](pqxx::connection& c) {
+      pqxx::work tx(c);
+      return tx.exec1("SELECT 2 + count(*)::int FROM pool_probe")[0].as<int>();
+    });
+    co_return a + b;
+  });
+  BOOST_TEST(answer == 42);
+}
+
+BOOST_AUTO_TEST_CASE(exceptions_propagate_to_the_awaiting_coroutine) {
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 1);
+  const std::string outcome = run_coroutine([&]() -> asio::awaitable<std::string> {
+    std::string seen;
+    try {
+      co_await pool.run([](pqxx::connection& c) {
+        pqxx::work tx(c);
+        return tx.exec1("SELECT no_such_column FROM pg_class LIMIT 1")[0].as<int>();
+      });
+    } catch (const pqxx::undefined_column&) {
+      seen += "sql;";
+    }
+    try {
+      co_await pool.run([](pqxx::connection&) -> int { throw std::runtime_error("mine"); });
+    } catch (const std::runtime_error& error) {
+      seen += std::string(error.what()) + ";";
+    }
+    // The connection survived both failures and is reused.
+    seen +=
+        std::to_string(co_await pool.run([](pqxx::connection& c) { return backend_pid(c) > 0; }));
+    co_return seen;
+  });
+  BOOST_TEST(outcome == "sql;mine;1");
+}
+
+BOOST_AUTO_TEST_CASE(never_opens_more_than_size_connections) {
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 2);
+  run_coroutine([&]() -> asio::awaitable<void> {
+    auto executor = co_await asio::this_coro::executor;
+    std::vector<std::future<int>> running;
+    for (int i = 0; i < 6; ++i) {
+      running.push_back(asio::co_spawn(executor, pool.run([](pqxx::connection& c) {
+        pqxx::nontransaction tx(c);
+        tx.exec0("SELECT pg_sleep(0.1)");
+        return backend_pid(c);
+      }),
+                                       asio::use_future));
+    }
+    co_return;
+  });
+  // run_coroutine's io_context has finished every spawned task by now.
+  pqxx::read_transaction tx(database.connection());
+  const int open = tx.exec_params1(
+                         "SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1 "
+                         "AND pid <> pg_backend_pid()",
+                         database.name())[0]
+                       .as<int>();
+  BOOST_TEST(open <= 2);
+  BOOST_TEST(open >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(recovers_after_the_server_kills_a_connection) {
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 1);
+  const int first = pool.run_blocking(backend_pid);
+  {
+    pqxx::nontransaction tx(database.connection());
+    BOOST_TEST(tx.exec_params1("SELECT pg_terminate_backend($1, 5000)", first)[0].as<bool>());
+  }
+  // The idle connection is found dead before reuse and replaced.
+  const int second = run_coroutine([&]() -> asio::awaitable<int> {
+    co_return co_await pool.run([](pqxx::connection& c) { return backend_pid(c); });
+  });
+  BOOST_TEST(second != first);
+
+  // A connection that breaks while in use fails that call only; the next one reconnects.
+  BOOST_CHECK_THROW(pool.run_blocking([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec0("SELECT pg_terminate_backend(pg_backend_pid())");
+    tx.exec0("SELECT 1");
+  }),
+                    pqxx::failure);
+  const int third = pool.run_blocking(backend_pid);
+  BOOST_TEST(third != second);
+}
+
+BOOST_AUTO_TEST_CASE(stop_closes_connections_and_refuses_more_work) {
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 2);
+  pool.run_blocking(backend_pid);
+  pool.stop();
+  pool.stop();  // idempotent
+  BOOST_CHECK_THROW(pool.run_blocking(backend_pid), std::logic_error);
+  // Backends exit shortly after their client disconnects.
+  int open = -1;
+  for (int i = 0; i < 50 && open != 0; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pqxx::read_transaction tx(database.connection());
+    open = tx.exec_params1(
+                 "SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1 "
+                 "AND pid <> pg_backend_pid()",
+                 database.name())[0]
+               .as<int>();
+  }
+  BOOST_TEST(open == 0);
+}
+
+BOOST_AUTO_TEST_CASE(connection_failure_is_reported) {
+  ConnectionPool pool("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 1);
+  BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);
+  BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);  // slot was freed
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,52 @@
+// A fresh database, a real `relay-gateway serve` process on a loopback port, and vendor accounts made
+// with the real CLI: the world each API integration test runs in.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace relay::testing {
+
+struct VendorAccount {
+  std::string name;
+  std::string password;
+};
+
+class GatewayFixture {
+ public:
+  // routing_json: the "routing" section of the config; the default has a default route.
+  explicit GatewayFixture(std::string routing_json = default_routing_json());
+  ~GatewayFixture();
+
+  static std::string default_routing_json();
+  static std::string sample(const std::string& file_name);  // ../shared/samples/<file_name>
+
+  VendorAccount add_vendor(const std::string& name);
+  std::string token_for(const VendorAccount& vendor);
+  // A client whose every request carries the vendor's bearer token.
+  HttpClient client_for(const VendorAccount& vendor);
+  HttpClient anonymous_client();
+
+  void restart();  // SIGTERM the gateway (asserting a clean exit) and start it again
+  std::int64_t count(const std::string& sql);  // SELECT count(*) ... against the test database
+
+  TestDatabase database;
+  std::string token_secret = "integration-test-token-secret-0123456789";
+  std::unique_ptr<GatewayProcess> gateway;
+  std::filesystem::path config_path;
+
+ private:
+  void start();
+};
+
+boost::json::value parse_json(const std::string& text);
+std::string post_form_body(const VendorAccount& vendor);
+
+}  // namespace relay::testing
