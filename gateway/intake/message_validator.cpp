@@ -160,10 +160,15 @@ std::vector<domain::Attachment> check_attachments(Errors& errors,
   return attachments;
 }
 
+// Free text may hold control characters (Metriport strips them when sending), but not NUL: PostgreSQL
+// text cannot store it and XML cannot carry it.
 void check_text(Errors& errors, const char* field, const char* label,
                 const std::optional<std::string>& value) {
-  if (value && !domain::is_valid_utf8(*value)) {
+  if (!value) return;
+  if (!domain::is_valid_utf8(*value)) {
     errors.add(field, std::string("The ") + label + " field must be valid UTF-8 text.");
+  } else if (value->find('\0') != std::string::npos) {
+    errors.add(field, std::string("The ") + label + " field must not contain the NUL character.");
   }
 }
 
@@ -248,8 +253,10 @@ domain::Outcome<domain::ValidatedMessage> validate_message(const portal::Outgoin
 
   check_text(errors, "model.Subject", "Subject", model.subject);
   check_text(errors, "model.Body", "Body", model.body);
-  const bool texts_valid = (!model.subject || domain::is_valid_utf8(*model.subject)) &&
-                           (!model.body || domain::is_valid_utf8(*model.body));
+  const auto usable = [](const std::optional<std::string>& text) {
+    return !text || (domain::is_valid_utf8(*text) && text->find('\0') == std::string::npos);
+  };
+  const bool texts_valid = usable(model.subject) && usable(model.body);
   if (texts_valid) {
     const std::string subject = normalise_like_metriport(model.subject.value_or(""));
     if (subject.empty()) {

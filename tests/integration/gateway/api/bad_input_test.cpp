@@ -70,6 +70,7 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_specific_4xx_and_nothing_stored_chan
                                                                {"fileData", "%%%"}}}),
        {}, 400, "model.FileData[0].FileData"},
       {"bad enum", with("status", "Queued"), {}, 400, "model.Status"},
+      {"NUL in body", with("body", boost::json::string(std::string("a\0b", 3))), {}, 400, "model.Body"},
       {"wrong content type", sample("message.json"), {{"Content-Type", "text/plain"}}, 415, nullptr},
       {"missing content type", sample("message.json"), {{"Content-Type", ""}}, 415, nullptr},
       {"XML with DTD",

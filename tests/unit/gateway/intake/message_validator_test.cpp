@@ -141,6 +141,16 @@ BOOST_AUTO_TEST_CASE(priority_prefix_counts_towards_the_subject_limit) {
   BOOST_TEST(has_field_error(result.error(), "model.Subject", "prefix"));
 }
 
+BOOST_AUTO_TEST_CASE(nul_characters_are_refused_in_free_text) {
+  auto model = valid_model();
+  model.body = std::string("Hello\0world", 11);
+  model.from_secure_recipient_name = std::string("Dr\0", 3);
+  auto result = validate(model);
+  BOOST_REQUIRE(!result.has_value());
+  BOOST_TEST(has_field_error(result.error(), "model.Body", "NUL"));
+  BOOST_TEST(has_field_error(result.error(), "model.FromSecureRecipientName", "NUL"));
+}
+
 BOOST_AUTO_TEST_CASE(blank_body_without_files_is_refused) {
   auto model = valid_model();
   model.body = " \x02\n ";
