@@ -19,10 +19,11 @@ started=$SECONDS
 show_log_and_fail() {
   echo "build: $1 failed; output follows ($LOG)" >&2
   # Compiler errors come first in a failed log; keep CI output bounded.
-  if [ "$(wc -l <"$LOG")" -gt 400 ]; then
-    grep -n -E 'error|Error|warning' "$LOG" | head -n 60 >&2 || true
-    echo "----- last 300 lines -----" >&2
-    tail -n 300 "$LOG" >&2
+  if [ "$(wc -l <"$LOG")" -gt 300 ]; then
+    echo "----- error lines -----" >&2
+    grep -n -E ': (fatal )?error:|undefined reference|CMake Error|\*\*\* \[' "$LOG" | head -n 40 >&2 || true
+    echo "----- last 150 lines -----" >&2
+    tail -n 150 "$LOG" >&2
   else
     cat "$LOG" >&2
   fi
