@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -17,6 +18,13 @@ struct VendorCredentials {
   bool disabled = false;
 };
 
+struct VendorSummary {
+  std::int64_t id = 0;
+  std::string name;
+  bool disabled = false;
+  std::int64_t messages = 0;
+};
+
 class VendorRepository {
  public:
   // Returns the new vendor's id; throws pqxx::unique_violation when the name is taken.
@@ -25,6 +33,12 @@ class VendorRepository {
   static std::optional<VendorCredentials> find_by_name(pqxx::transaction_base& tx,
                                                        const std::string& name);
   static std::optional<VendorCredentials> find_by_id(pqxx::transaction_base& tx, std::int64_t id);
+  // Each returns the vendor's id, or nullopt when no vendor has that name.
+  static std::optional<std::int64_t> set_disabled(pqxx::work& tx, const std::string& name,
+                                                  bool disabled);
+  static std::optional<std::int64_t> set_password_hash(pqxx::work& tx, const std::string& name,
+                                                       const std::string& password_hash);
+  static std::vector<VendorSummary> list(pqxx::transaction_base& tx);
 };
 
 }  // namespace relay::pg

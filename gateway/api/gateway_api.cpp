@@ -2,29 +2,27 @@
 // any escaping exception to a 500 that discloses nothing.
 #include "gateway/api/gateway_api.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
+#include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
-#include "gateway/domain/text.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::api {
 namespace {
 
-constexpr std::string_view token_path = "/token";
-constexpr std::string_view messages_path = "/api/outgoingsecuremessages";
-constexpr std::string_view search_path = "/api/outgoingsecuremessages/search";
+constexpr const char* readiness_probe_sql = "SELECT 1";
 
-std::string normalised_path(const std::string& path) {
-  std::string lower = domain::to_lower_ascii(path);
-  while (lower.size() > 1 && lower.back() == '/') lower.pop_back();
-  return lower;
-}
-
-http::Response not_found(unsigned version) {
-  return make_response(beast_http::status::not_found,
-                       R"({"message":"No HTTP resource was found that matches the request URI."})",
-                       WireFormat::json, version);
+// A fixed name per route for logs: the raw path may carry anything a client typed.
+const char* route_label(const std::string& path) {
+  if (path == paths::token) return "token";
+  if (path == paths::messages) return "messages";
+  if (path == paths::search) return "search";
+  if (path == paths::healthz) return "healthz";
+  if (path == paths::readyz) return "readyz";
+  return "unknown";
 }
 
 http::Response method_not_allowed(unsigned version, const char* allow) {
@@ -39,45 +37,50 @@ http::Response method_not_allowed(unsigned version, const char* allow) {
 
 GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
                        const auth::TokenSigner& tokens)
-    : config_(config), pool_(pool), tokens_(tokens), intake_(pool, config) {}
+    : config_(config),
+      pool_(pool),
+      tokens_(tokens),
+      intake_(pool),
+      cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
+      active_vendors_(pool) {}
 
 std::optional<std::int64_t> GatewayApi::authenticate(const http::Request& request) const {
-  const auto header = request[beast_http::field::authorization];
-  constexpr std::string_view scheme = "bearer ";
-  if (header.size() <= scheme.size() || !domain::iequals(header.substr(0, scheme.size()), scheme)) {
-    return std::nullopt;
-  }
-  auto token = header.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  const auto claims = tokens_.verify(token, std::chrono::system_clock::now());
-  if (!claims) return std::nullopt;
-  return claims->vendor_id;
+  return vendor_from_authorization(request[beast_http::field::authorization], tokens_);
 }
 
 boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   const unsigned version = request.version();
   http::Response response;
-  std::string route_name = "unknown";
+  const char* label = "unknown";
   try {
     const auto target = parse_request_target(request.target());
     if (!target) {
-      response = error_response(
-          domain::RequestError::plain(domain::ErrorKind::bad_request, "The request URI is malformed."),
-          WireFormat::json, version);
+      response = malformed_target_response(version);
     } else {
-      route_name = normalised_path(target->path);
+      label = route_label(normalised_path(target->path));
       response = co_await route(request, *target);
     }
+  } catch (const pqxx::data_exception& failure) {
+    // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
+    log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", failure.sqlstate()}});
+    response = error_response(
+        domain::RequestError::plain(domain::ErrorKind::bad_request,
+                                    "The request holds a value that cannot be stored."),
+        WireFormat::json, version);
+  } catch (const pqxx::sql_error& failure) {
+    // The server's message may quote stored values (PHI): log the SQLSTATE only.
+    log::error("request.failed", {{"route", label}, {"sqlstate", failure.sqlstate()}});
+    response = internal_error_response(version);
   } catch (const std::exception& failure) {
-    log::error("request.failed", {{"route", route_name}, {"reason", failure.what()}});
+    log::error("request.failed", {{"route", label}, {"reason", failure.what()}});
     response = internal_error_response(version);
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   log::write(log::Level::debug, "request",
              {{"method", std::string(request.method_string())},
-              {"route", route_name},
+              {"route", label},
               {"status", std::to_string(response.result_int())},
               {"micros", std::to_string(elapsed.count())}});
   co_return response;
@@ -89,22 +92,23 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   const auto method = request.method();
   const unsigned version = request.version();
 
-  if (path == "/healthz") {
+  if (path == paths::healthz) {
     co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json, version);
   }
-  if (path == "/readyz") co_return co_await readiness(request);
-  if (path == token_path) {
+  if (path == paths::readyz) co_return co_await readiness(request);
+  if (path == paths::token) {
     if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
     co_return co_await issue_token(request);
   }
-  if (path != messages_path && path != search_path) co_return not_found(version);
+  if (path != paths::messages && path != paths::search) co_return not_found_response(version);
 
-  const auto vendor_id = authenticate(request);
+  auto vendor_id = authenticate(request);
+  if (vendor_id && !co_await active_vendors_.is_active(*vendor_id)) vendor_id.reset();
   if (!vendor_id) {
     co_return unauthorized_response(version, request.find(beast_http::field::authorization) !=
                                                  request.end());
   }
-  if (path == search_path) {
+  if (path == paths::search) {
     if (method != beast_http::verb::get) co_return method_not_allowed(version, "GET");
     co_return co_await search_messages(request, target, *vendor_id);
   }
@@ -118,7 +122,7 @@ boost::asio::awaitable<http::Response> GatewayApi::readiness(http::Request& requ
   try {
     ready = co_await pool_.run([](pqxx::connection& connection) {
       pqxx::nontransaction tx(connection);
-      tx.exec("SELECT 1");
+      tx.exec(readiness_probe_sql);
       return true;
     });
   } catch (const std::exception& failure) {

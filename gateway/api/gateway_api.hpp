@@ -6,10 +6,13 @@
 #include <optional>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "gateway/api/active_vendors.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/api/wire_format.hpp"
+#include "gateway/auth/login_throttle.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/http/http_types.hpp"
@@ -34,6 +37,8 @@ class GatewayApi {
                                                          const RequestTarget& target,
                                                          std::int64_t vendor_id);
   boost::asio::awaitable<http::Response> readiness(http::Request& request);
+  boost::asio::awaitable<std::string> encode_on_cpu_pool(const domain::StoredMessage& message,
+                                                         WireFormat format);
 
   // The vendor named by a valid bearer token, or nullopt.
   std::optional<std::int64_t> authenticate(const http::Request& request) const;
@@ -42,6 +47,9 @@ class GatewayApi {
   pg::ConnectionPool& pool_;
   const auth::TokenSigner& tokens_;
   intake::IntakeService intake_;
+  boost::asio::thread_pool cpu_pool_;  // decoding, validation and password hashing
+  auth::LoginThrottle login_throttle_;
+  ActiveVendors active_vendors_;
 };
 
 }  // namespace relay::api

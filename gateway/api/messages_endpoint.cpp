@@ -6,8 +6,11 @@
 #include "adapters/postgres/message_repository.hpp"
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/message_mapping.hpp"
+#include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
 #include "gateway/api/search_parameters.hpp"
+#include "gateway/http/offload.hpp"
+#include "gateway/intake/message_validator.hpp"
 
 namespace relay::api {
 namespace {
@@ -26,31 +29,42 @@ http::Response not_acceptable(unsigned version) {
 
 }  // namespace
 
+// Base64 of up to the attachment limit is CPU work: done on the CPU pool, off the I/O threads.
+boost::asio::awaitable<std::string> GatewayApi::encode_on_cpu_pool(const domain::StoredMessage& message,
+                                                                   WireFormat format) {
+  co_return co_await http::run_on(cpu_pool_.get_executor(), [&message, format] {
+    return encode(to_portal_model(message), format);
+  });
+}
+
 boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& request,
                                                                 std::int64_t vendor_id) {
   const unsigned version = request.version();
   const auto content_type = classify_content_type(request[beast_http::field::content_type]);
   if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
-    co_return error_response(
-        domain::RequestError::plain(
-            domain::ErrorKind::unsupported_media_type,
-            "The request's Content-Type must be application/json, text/json, application/xml or "
-            "text/xml, in UTF-8."),
-        WireFormat::json, version);
+    co_return unsupported_media_type_response(version);
   }
   const auto request_format = content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
   const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
   if (!answer_format) co_return not_acceptable(version);
 
-  portal::DecodeLimits limits;
-  limits.max_bytes = config_.http.body_limit_bytes;
-  auto decoded = request_format == WireFormat::xml ? portal::decode_xml(request.body(), limits)
-                                                   : portal::decode_json(request.body(), limits);
-  if (!decoded) co_return error_response(decoded.error(), *answer_format, version);
+  // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.
+  auto validated = co_await http::run_on(
+      cpu_pool_.get_executor(),
+      [this, &request, request_format]() -> domain::Outcome<domain::ValidatedMessage> {
+        portal::DecodeLimits limits;
+        limits.max_bytes = config_.http.body_limit_bytes;
+        auto decoded = request_format == WireFormat::xml ? portal::decode_xml(request.body(), limits)
+                                                         : portal::decode_json(request.body(), limits);
+        if (!decoded) return decoded.take_error();
+        return intake::validate_message(decoded.value(), config_.intake, config_.routing);
+      });
+  if (!validated) co_return error_response(validated.error(), *answer_format, version);
 
-  auto stored = co_await intake_.submit(vendor_id, decoded.value());
+  auto stored = co_await intake_.submit(vendor_id, validated.value());
   if (!stored) co_return error_response(stored.error(), *answer_format, version);
-  co_return make_response(beast_http::status::ok, encode(to_portal_model(stored->message), *answer_format),
+  co_return make_response(beast_http::status::ok,
+                          co_await encode_on_cpu_pool(stored->message, *answer_format),
                           *answer_format, version);
 }
 
@@ -77,14 +91,16 @@ boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& re
                                     "No message with this ExternalId was found."),
         *answer_format, version);
   }
-  co_return make_response(beast_http::status::ok, encode(to_portal_model(*message), *answer_format),
-                          *answer_format, version);
+  co_return make_response(beast_http::status::ok,
+                          co_await encode_on_cpu_pool(*message, *answer_format), *answer_format,
+                          version);
 }
 
 boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request& request,
                                                                    const RequestTarget& target,
                                                                    std::int64_t vendor_id) {
   const unsigned version = request.version();
+  if (!accepts_format(request[beast_http::field::accept], WireFormat::json)) co_return not_acceptable(version);
   auto query = parse_search_parameters(target);
   if (!query) co_return error_response(query.error(), WireFormat::json, version);
 
@@ -105,7 +121,9 @@ boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request
   list.rows.reserve(page.rows.size());
   for (const auto& row : page.rows) list.rows.push_back(to_portal_model(row));
   // The paged wrapper is answered in JSON, the form every known client reads (see README, API).
-  co_return make_response(beast_http::status::ok, portal::encode_json(list), WireFormat::json, version);
+  auto body = co_await http::run_on(cpu_pool_.get_executor(),
+                                    [&list] { return portal::encode_json(list); });
+  co_return make_response(beast_http::status::ok, std::move(body), WireFormat::json, version);
 }
 
 }  // namespace relay::api

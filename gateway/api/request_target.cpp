@@ -9,9 +9,16 @@
 namespace relay::api {
 namespace {
 
-std::map<std::string, std::string> collect(const boost::urls::params_view& params) {
+// Decoded text must be UTF-8 without NUL: PostgreSQL rejects anything else, and a NUL would
+// silently cut an ID short in C strings.
+bool is_storable_text(std::string_view text) {
+  return domain::is_valid_utf8(text) && text.find('\0') == std::string_view::npos;
+}
+
+std::optional<std::map<std::string, std::string>> collect(const boost::urls::params_view& params) {
   std::map<std::string, std::string> out;
   for (const auto& param : params) {
+    if (!is_storable_text(param.key) || !is_storable_text(param.value)) return std::nullopt;
     out.emplace(domain::to_lower_ascii(param.key), param.has_value ? param.value : std::string());
   }
   return out;
@@ -29,9 +36,12 @@ std::optional<RequestTarget> parse_request_target(std::string_view target) {
   if (!parsed) return std::nullopt;
   RequestTarget result;
   result.path = parsed->path();
+  if (!is_storable_text(result.path)) return std::nullopt;
   boost::urls::encoding_opts options;
   options.space_as_plus = true;
-  result.params = collect(parsed->params(options));
+  auto params = collect(parsed->params(options));
+  if (!params) return std::nullopt;
+  result.params = std::move(*params);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include "gateway/api/responses.hpp"
 #include "gateway/auth/password_hash.hpp"
 #include "gateway/domain/text.hpp"
+#include "gateway/http/offload.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::api {
@@ -50,11 +51,22 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
   }
   const auto username = field("username");
   const auto password = field("password");
+  const auto retry_after = login_throttle_.retry_after(username, auth::LoginThrottle::Clock::now());
+  if (retry_after.count() > 0) {
+    log::warn("token.throttled", {{"retry_after_seconds", std::to_string(retry_after.count())}});
+    auto response = oauth_error("invalid_grant", "Too many failed attempts; try again later.", version);
+    response.result(beast_http::status::too_many_requests);
+    response.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
+    co_return response;
+  }
 
-  const auto vendor_id = co_await pool_.run(
-      [&username, &password](pqxx::connection& connection) -> std::optional<std::int64_t> {
-        pqxx::read_transaction tx(connection);
-        const auto vendor = pg::VendorRepository::find_by_name(tx, username);
+  const auto vendor = co_await pool_.run([&username](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return pg::VendorRepository::find_by_name(tx, username);
+  });
+  // PBKDF2 takes a good fraction of a CPU-second: the CPU pool, never an I/O or database thread.
+  const auto vendor_id = co_await http::run_on(
+      cpu_pool_.get_executor(), [&vendor, &password]() -> std::optional<std::int64_t> {
         if (!vendor) {
           (void)auth::verify_password(password, decoy_hash());
           return std::nullopt;
@@ -65,10 +77,12 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
         return vendor->id;
       });
   if (!vendor_id) {
+    login_throttle_.record_failure(username, auth::LoginThrottle::Clock::now());
     log::warn("token.refused", {{"reason", "invalid_grant"}});
     co_return oauth_error("invalid_grant", "The user name or password is incorrect.", version);
   }
 
+  login_throttle_.record_success(username);
   const auto now = std::chrono::system_clock::now();
   const auto lifetime = tokens_.lifetime();
   boost::json::object body{

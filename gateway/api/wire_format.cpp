@@ -62,10 +62,11 @@ ContentTypeCheck classify_content_type(std::string_view content_type) {
   return ContentTypeCheck::unsupported;
 }
 
-std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat fallback) {
-  if (trim(accept).empty()) return fallback;
-  std::optional<WireFormat> best;
-  double best_quality = 0.0;
+namespace {
+
+// Calls visit(media type, quality) for every range of an Accept header.
+template <class Visit>
+void for_each_accept_range(std::string_view accept, Visit visit) {
   while (!accept.empty()) {
     const auto comma = accept.find(',');
     const auto range = accept.substr(0, comma);
@@ -83,14 +84,34 @@ std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat
         }
       }
     }
+    if (!type.empty()) visit(type, quality);
+    if (comma == std::string_view::npos) break;
+    accept = accept.substr(comma + 1);
+  }
+}
+
+}  // namespace
+
+std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat fallback) {
+  if (trim(accept).empty()) return fallback;
+  std::optional<WireFormat> best;
+  double best_quality = 0.0;
+  for_each_accept_range(accept, [&](std::string_view type, double quality) {
     if (auto format = format_of_type(type, fallback); format && quality > best_quality) {
       best = format;
       best_quality = quality;
     }
-    if (comma == std::string_view::npos) break;
-    accept = accept.substr(comma + 1);
-  }
+  });
   return best;
+}
+
+bool accepts_format(std::string_view accept, WireFormat format) {
+  if (trim(accept).empty()) return true;
+  bool accepted = false;
+  for_each_accept_range(accept, [&](std::string_view type, double quality) {
+    if (quality > 0.0 && format_of_type(type, format) == format) accepted = true;
+  });
+  return accepted;
 }
 
 const char* media_type(WireFormat format) {

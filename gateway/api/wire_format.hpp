@@ -17,6 +17,9 @@ ContentTypeCheck classify_content_type(std::string_view content_type);
 // The answer format for an Accept header; nullopt when it accepts neither JSON nor XML (406).
 std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat fallback);
 
+// True when the Accept header (empty: anything) admits the format at a quality above zero.
+bool accepts_format(std::string_view accept, WireFormat format);
+
 const char* media_type(WireFormat format);  // "application/json; charset=utf-8" | "application/xml; charset=utf-8"
 
 }  // namespace relay::api

@@ -16,6 +16,11 @@ constexpr const char* usage_text =
     "  serve              run the HTTP gateway (needs GATEWAY_TOKEN_SECRET and DATABASE_URL)\n"
     "  migrate            apply the database migrations compiled into this binary\n"
     "  vendor add NAME    create a vendor account and print its generated password once\n"
+    "  vendor disable NAME | vendor enable NAME\n"
+    "                     refuse (or accept again) the vendor's tokens and logins\n"
+    "  vendor reset-password NAME\n"
+    "                     replace the vendor's password and print the new one once\n"
+    "  vendor list        list vendors with their state and message counts\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -65,8 +70,9 @@ int run(int argc, char** argv) {
   try {
     if (words[0] == "serve" && words.size() == 1) return serve_command(config);
     if (words[0] == "migrate" && words.size() == 1) return migrate_command(config);
-    if (words[0] == "vendor" && words.size() == 3 && words[1] == "add") {
-      return vendor_add_command(config, words[2]);
+    if (words[0] == "vendor") {
+      const int code = vendor_command(config, words);
+      if (code >= 0) return code;
     }
   } catch (const std::exception& failure) {
     log::error("command.failed", {{"command", words[0]}, {"reason", failure.what()}});

@@ -15,6 +15,7 @@ int run(int argc, char** argv);
 
 int serve_command(const config::Config& config);
 int migrate_command(const config::Config& config);
-int vendor_add_command(const config::Config& config, const std::string& name);
+// words: {"vendor", ACTION, [NAME]}; returns -1 when the words name no vendor command.
+int vendor_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli

@@ -10,6 +10,7 @@
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/migration_runner.hpp"
 #include "gateway/api/gateway_api.hpp"
+#include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/cli/cli.hpp"
@@ -58,9 +59,10 @@ int serve_command(const config::Config& config) {
 
   boost::asio::io_context io(config.http.threads);
   api::GatewayApi api(config, pool, tokens);
+  // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte.
   http::Server server(
       io, config.http, [&api](http::Request& request) { return api.handle(request); },
-      &api::transport_error_response);
+      &api::transport_error_response, api::make_precheck(tokens));
   server.start();
 
   const std::string address = config.http.listen_host + ":" + std::to_string(server.port());

@@ -1,13 +1,15 @@
 // The types the HTTP transport and the API layer share: Beast request/response with string bodies,
-// the coroutine request handler, and the hook that shapes errors the transport detects itself.
+// the coroutine request handler, the header-only precheck and the transport's error-shaping hook.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 namespace relay::http {
@@ -15,15 +17,22 @@ namespace relay::http {
 namespace beast_http = boost::beast::http;
 
 using Request = beast_http::request<beast_http::string_body>;
+using RequestHeader = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
 
 // Answers one fully read request. Runs on the connection's strand; may throw (the transport logs
 // the message and answers 500 through the TransportErrorResponder).
 using RequestHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
+// Looks at a request's header before any body byte is read (and before 100 Continue is sent). A
+// response refuses the request: the transport sends it and, if a body was announced, closes the
+// connection without reading the body. nullopt lets the request go on. Must be cheap (no I/O): it
+// runs on the connection's strand. May throw (the transport logs it and answers 500).
+using RequestPrecheck = std::function<std::optional<Response>(const RequestHeader& header)>;
+
 // Builds the answer for a failure the transport detects itself (413 body too large, 431 headers too
-// large, 400 malformed HTTP, 503 over the connection cap) so the API layer keeps the portal's error
-// shape.
+// large, 400 malformed HTTP, 503 over the connection cap or the body budget) so the API layer keeps
+// the portal's error shape.
 using TransportErrorResponder =
     std::function<Response(beast_http::status, std::string_view reason, unsigned version)>;
 

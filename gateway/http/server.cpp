@@ -84,9 +84,10 @@ void log_if_failed(std::exception_ptr failure) {
 }  // namespace
 
 Server::Server(asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-               TransportErrorResponder on_error)
+               TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits)
     : state_(std::make_shared<ServerState>(io, std::move(settings), std::move(handler),
-                                           std::move(on_error))) {}
+                                           std::move(on_error), std::move(precheck), body_limits)) {
+}
 
 Server::~Server() {
   if (!state_->shutting_down.exchange(true)) {
@@ -130,6 +131,10 @@ std::uint16_t Server::port() const {
 
 std::size_t Server::active_connections() const {
   return state_->active();
+}
+
+std::size_t Server::inflight_body_bytes() const {
+  return state_->body_budget.used();
 }
 
 void Server::begin_shutdown(std::function<void()> on_drained) {

@@ -1,5 +1,5 @@
 // The HTTP/1.1 server: binds the listen address, accepts connections (one coroutine each, see
-// session.hpp), enforces the connection cap, and drains gracefully on shutdown.
+// session.hpp), enforces the connection cap and the body budget, and drains gracefully on shutdown.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "gateway/config/config.hpp"
+#include "gateway/http/body_budget.hpp"
 #include "gateway/http/http_types.hpp"
 
 namespace relay::http {
@@ -20,8 +21,10 @@ class ServerState;
 // Destroy the Server after begin_shutdown has drained or after the io_context has stopped.
 class Server {
  public:
+  // precheck may be empty (every request goes on to its body). body_limits bound the bytes of
+  // request bodies held at once by all connections and the slowest acceptable upload.
   Server(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-         TransportErrorResponder on_error);
+         TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -42,6 +45,9 @@ class Server {
 
   // Connections being served (not counting those being answered 503).
   std::size_t active_connections() const;
+
+  // Body bytes currently reserved from body_limits.max_inflight_body_bytes.
+  std::size_t inflight_body_bytes() const;
 
  private:
   std::shared_ptr<ServerState> state_;

@@ -9,11 +9,15 @@
 namespace relay::http {
 
 ServerState::ServerState(boost::asio::io_context& io_context, config::HttpSettings http_settings,
-                         RequestHandler request_handler, TransportErrorResponder error_responder)
+                         RequestHandler request_handler, TransportErrorResponder error_responder,
+                         RequestPrecheck request_precheck, BodyLimits limits)
     : io(io_context),
       settings(std::move(http_settings)),
       handler(std::move(request_handler)),
       on_error(std::move(error_responder)),
+      precheck(std::move(request_precheck)),
+      body_limits(limits),
+      body_budget(limits.max_inflight_body_bytes),
       strand(boost::asio::make_strand(io_context)),
       acceptor(strand),
       grace_timer(strand) {}

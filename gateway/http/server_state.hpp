@@ -1,5 +1,6 @@
-// What the acceptor and every connection share: settings, handler, connection registry, counters
-// and the shutdown/drain bookkeeping. Held by shared_ptr so sessions may outlive the Server object.
+// What the acceptor and every connection share: settings, handler and precheck, connection
+// registry, counters, the body budget and the shutdown/drain bookkeeping. Held by shared_ptr so
+// sessions may outlive the Server object.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "gateway/config/config.hpp"
+#include "gateway/http/body_budget.hpp"
 #include "gateway/http/http_types.hpp"
 
 namespace relay::http {
@@ -26,12 +28,15 @@ class Session;
 class ServerState : public std::enable_shared_from_this<ServerState> {
  public:
   ServerState(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-              TransportErrorResponder on_error);
+              TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits);
 
   boost::asio::io_context& io;
   const config::HttpSettings settings;
   const RequestHandler handler;
   const TransportErrorResponder on_error;
+  const RequestPrecheck precheck;  // may be empty
+  const BodyLimits body_limits;
+  BodyBudget body_budget;  // capacity body_limits.max_inflight_body_bytes
 
   // The acceptor and the grace timer are only touched on this strand.
   boost::asio::strand<boost::asio::io_context::executor_type> strand;

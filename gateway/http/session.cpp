@@ -1,5 +1,7 @@
-// The per-connection read/handle/write loop. Every read and write has a deadline; transport errors
-// (413, 431, 400, 503) are answered through on_error and followed by a lingering close.
+// The per-connection read/handle/write loop. Every read and write has a deadline, every body a
+// total one too; the precheck and the body budget are applied before any body byte is read;
+// transport errors (413, 431, 400, 503) are answered through on_error and followed by a lingering
+// close.
 #include "gateway/http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -37,6 +39,9 @@ constexpr std::size_t first_read_bytes = 4096;
 constexpr std::chrono::seconds max_linger{2};
 // Connections answered 503 at the same time; beyond this they are closed without an answer.
 constexpr std::size_t max_rejecting = 64;
+// A chunked body's size is unknown up front: before each read, the budget must hold what the body
+// already holds plus this much (about one read).
+constexpr std::size_t chunked_read_reservation = 64 * 1024;
 
 Response make_error(const ServerState& state, beast_http::status status, std::string_view reason,
                     unsigned version) {
@@ -111,6 +116,10 @@ asio::awaitable<void> reject(std::shared_ptr<ServerState> state, beast::tcp_stre
   auto [ec, n] = co_await beast_http::async_write(stream, response, use_tuple);
   if (!ec) co_await lingering_close(stream, std::chrono::seconds{1});
 }
+
+std::string status_text(beast_http::status status) {
+  return std::to_string(static_cast<unsigned>(status));
+}
 }  // namespace
 
 Session::Session(std::shared_ptr<ServerState> state, std::uint64_t id, asio::ip::tcp::socket socket)
@@ -166,16 +175,115 @@ asio::awaitable<Response> Session::call_handler(Request& request) {
                        request.version());
 }
 
+std::optional<Response> Session::run_precheck(const Request& header) {
+  if (!state_->precheck) return std::nullopt;
+  std::string failure;
+  try {
+    return state_->precheck(header);
+  } catch (const std::exception& error) {
+    failure = error.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  log::error("http.precheck_failed", {{"connection", std::to_string(id_)}, {"reason", failure}});
+  return make_error(*state_, beast_http::status::internal_server_error, "internal server error",
+                    header.version());
+}
+
 asio::awaitable<void> Session::answer_error(beast_http::status status, std::string_view reason,
-                                            unsigned version) {
+                                            unsigned version, bool retry_later) {
   log::info("http.request_rejected", {{"connection", std::to_string(id_)},
-                                      {"status", std::to_string(static_cast<unsigned>(status))},
+                                      {"status", status_text(status)},
                                       {"reason", std::string(reason)}});
   Response response = make_error(*state_, status, reason, version);
+  if (retry_later) response.set(beast_http::field::retry_after, "1");
+  co_await answer_and_close(std::move(response), version);
+}
+
+asio::awaitable<void> Session::answer_busy(unsigned version) {
+  log::warn("http.body_budget_exhausted",
+            {{"connection", std::to_string(id_)},
+             {"in_flight", std::to_string(state_->body_budget.used())}});
+  co_await answer_error(beast_http::status::service_unavailable, "server busy, retry later",
+                        version, true);
+}
+
+asio::awaitable<void> Session::answer_and_close(Response response, unsigned version) {
   finish_response(response, version, false);
   stream_.expires_after(state_->settings.write_timeout);
   auto [ec, n] = co_await beast_http::async_write(stream_, response, use_tuple);
   if (!ec) co_await lingering_close(stream_, state_->settings.read_timeout);
+}
+
+asio::awaitable<bool> Session::send_answer(Response& response, const Request& request) {
+  const bool keep_alive = request.keep_alive() && !says_close(response) && !state_->shutting_down;
+  finish_response(response, request.version(), keep_alive);
+  if (request.method() == beast_http::verb::head) response.body().clear();
+
+  stream_.expires_after(state_->settings.write_timeout);
+  if (auto [ec, n] = co_await beast_http::async_write(stream_, response, use_tuple); ec) {
+    co_return false;
+  }
+  if (response.need_eof()) {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Session::read_body(beast::flat_buffer& buffer, RequestParser& parser,
+                                         BodyReservation& reservation) {
+  const auto& settings = state_->settings;
+  const unsigned version = parser.get().version();
+  if (parser.is_done()) co_return true;
+
+  // The declared length is reserved before 100 Continue; a chunked body as it arrives.
+  const auto declared_length = parser.content_length();
+  if (declared_length && !reservation.grow_to(static_cast<std::size_t>(*declared_length))) {
+    co_await answer_busy(version);
+    co_return false;
+  }
+
+  if (expects_continue(parser.get())) {
+    beast_http::response<beast_http::empty_body> interim{beast_http::status::continue_, 11};
+    interim.set(beast_http::field::server, "relay-gateway");
+    stream_.expires_after(settings.write_timeout);
+    if (auto [ec, n] = co_await beast_http::async_write(stream_, interim, use_tuple); ec) {
+      co_return false;
+    }
+  }
+
+  // read_timeout bounds each silence between reads, and the whole upload must end within
+  // max(read_timeout, size / min rate); for a chunked body, the size received so far.
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t min_rate = state_->body_limits.min_body_bytes_per_second;
+  while (!parser.is_done()) {
+    const std::size_t held = parser.get().body().size();
+    if (!declared_length && !reservation.grow_to(std::min<std::size_t>(
+                                settings.body_limit_bytes, held + chunked_read_reservation))) {
+      co_await answer_busy(version);
+      co_return false;
+    }
+    const auto deadline =
+        started + body_time_allowance(settings.read_timeout,
+                                      declared_length ? *declared_length : held, min_rate);
+    const auto idle_deadline = std::chrono::steady_clock::now() +
+                               std::chrono::steady_clock::duration(settings.read_timeout);
+    stream_.expires_at(std::min(idle_deadline, deadline));
+    if (auto [ec, n] = co_await beast_http::async_read_some(stream_, buffer, parser, use_tuple);
+        ec) {
+      if (ec == beast::error::timeout && std::chrono::steady_clock::now() >= deadline) {
+        log::info("http.body_too_slow", {{"connection", std::to_string(id_)},
+                                         {"received", std::to_string(parser.get().body().size())}});
+      }
+      if (const auto failure = classify(ec)) {
+        co_await answer_error(failure->first, failure->second, version);
+      }
+      co_return false;
+    }
+  }
+  co_return true;
 }
 
 asio::awaitable<void> Session::serve() {
@@ -195,55 +303,42 @@ asio::awaitable<void> Session::serve() {
     }
     first = false;
 
-    beast_http::request_parser<beast_http::string_body> parser;
+    RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
     parser.body_limit(settings.body_limit_bytes);
 
     stream_.expires_after(settings.read_timeout);
     if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, parser, use_tuple);
         ec) {
-      if (const auto answer = classify(ec)) {
-        co_await answer_error(answer->first, answer->second, parser.get().version());
+      if (const auto failure = classify(ec)) {
+        co_await answer_error(failure->first, failure->second, parser.get().version());
       }
       co_return;
     }
 
-    if (!parser.is_done() && expects_continue(parser.get())) {
-      beast_http::response<beast_http::empty_body> interim{beast_http::status::continue_, 11};
-      interim.set(beast_http::field::server, "relay-gateway");
-      stream_.expires_after(settings.write_timeout);
-      if (auto [ec, n] = co_await beast_http::async_write(stream_, interim, use_tuple); ec) {
+    const unsigned version = parser.get().version();
+
+    // The precheck sees the header before 100 Continue is promised or any body byte is read. A
+    // refused request without a body is complete, so the connection may go on; with a body, the
+    // body is left unread and the connection closed.
+    if (auto refusal = run_precheck(parser.get())) {
+      log::write(log::Level::debug, "http.request_prechecked",
+                 {{"connection", std::to_string(id_)}, {"status", status_text(refusal->result())}});
+      if (parser.is_done()) {
+        if (co_await send_answer(*refusal, parser.get())) continue;
         co_return;
       }
+      co_await answer_and_close(std::move(*refusal), version);
+      co_return;
     }
 
-    // The body: read_timeout bounds each silence between reads, not the whole upload.
-    while (!parser.is_done()) {
-      stream_.expires_after(settings.read_timeout);
-      if (auto [ec, n] = co_await beast_http::async_read_some(stream_, buffer, parser, use_tuple);
-          ec) {
-        if (const auto answer = classify(ec)) {
-          co_await answer_error(answer->first, answer->second, parser.get().version());
-        }
-        co_return;
-      }
-    }
+    // The body's bytes stay reserved from the server-wide budget until the answer is written.
+    BodyReservation reservation(state_->body_budget);
+    if (!co_await read_body(buffer, parser, reservation)) co_return;
 
     Request request = parser.release();
     Response response = co_await call_handler(request);
-    const bool keep_alive = request.keep_alive() && !says_close(response) && !state_->shutting_down;
-    finish_response(response, request.version(), keep_alive);
-    if (request.method() == beast_http::verb::head) response.body().clear();
-
-    stream_.expires_after(settings.write_timeout);
-    if (auto [ec, n] = co_await beast_http::async_write(stream_, response, use_tuple); ec) {
-      co_return;
-    }
-    if (response.need_eof()) {
-      boost::system::error_code ignored;
-      stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-      co_return;
-    }
+    if (!co_await send_answer(response, request)) co_return;
   }
 }
 

@@ -1,14 +1,20 @@
 // One HTTP/1.1 connection: a coroutine on the connection's own strand that reads requests (limits,
-// timeouts, 100-continue), calls the handler, writes answers, and closes on errors or shutdown.
+// precheck, body budget, timeouts, 100-continue), calls the handler, writes answers, and closes on
+// errors or shutdown.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 
+#include "gateway/http/body_budget.hpp"
 #include "gateway/http/server_state.hpp"
 
 namespace relay::http {
@@ -28,10 +34,23 @@ class Session {
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
 
  private:
+  using RequestParser = beast_http::request_parser<beast_http::string_body>;
+
   boost::asio::awaitable<void> serve();
+  // After the precheck: reserves the body from the budget, sends 100 Continue if asked, reads the
+  // body within its deadlines. False (after answering, if there is an answer) ends the connection.
+  boost::asio::awaitable<bool> read_body(boost::beast::flat_buffer& buffer, RequestParser& parser,
+                                         BodyReservation& reservation);
   boost::asio::awaitable<void> answer_error(beast_http::status status, std::string_view reason,
-                                            unsigned version);
+                                            unsigned version, bool retry_later = false);
+  // Sends an answer and closes without reading the rest of the request (lingering close).
+  boost::asio::awaitable<void> answer_and_close(Response response, unsigned version);
+  // 503 with Retry-After when the body budget has no room for the request's body.
+  boost::asio::awaitable<void> answer_busy(unsigned version);
+  // Sends the answer to a complete request; false when the connection must end.
+  boost::asio::awaitable<bool> send_answer(Response& response, const Request& request);
   boost::asio::awaitable<Response> call_handler(Request& request);
+  std::optional<Response> run_precheck(const Request& header);
 
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_;

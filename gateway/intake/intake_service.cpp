@@ -1,9 +1,8 @@
-// Runs validation and the storing transaction on the database threads, never on an HTTP I/O thread.
+// Runs the storing transaction on the database threads, never on an HTTP I/O thread.
 // Two first posts of one ExternalId racing each other: the loser's insert fails and it retries once.
 #include "gateway/intake/intake_service.hpp"
 
 #include "adapters/postgres/message_repository.hpp"
-#include "gateway/intake/message_validator.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::intake {
@@ -16,22 +15,27 @@ std::string audit_detail(const domain::ValidatedMessage& message) {
 
 }  // namespace
 
-IntakeService::IntakeService(pg::ConnectionPool& pool, const config::Config& config)
-    : pool_(pool), config_(config) {}
+IntakeService::IntakeService(pg::ConnectionPool& pool) : pool_(pool) {}
 
 boost::asio::awaitable<domain::Outcome<IntakeResult>> IntakeService::submit(
-    std::int64_t vendor_id, const portal::OutgoingSecureMessageModel& model) {
-  co_return co_await pool_.run(
-      [this, vendor_id, &model](pqxx::connection& connection) -> domain::Outcome<IntakeResult> {
-        auto validated = validate_message(model, config_.intake, config_.routing);
-        if (!validated) return validated.take_error();
-        return store(connection, vendor_id, validated.value());
-      });
+    std::int64_t vendor_id, const domain::ValidatedMessage& message) {
+  co_return co_await pool_.run([this, vendor_id, &message](pqxx::connection& connection) {
+    return store(connection, vendor_id, message);
+  });
 }
 
 domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
                                                    std::int64_t vendor_id,
                                                    const domain::ValidatedMessage& message) {
+  // An identical re-post (a vendor's retry) is answered from a plain read: no row lock and no WAL
+  // write, so retries neither queue behind each other nor cost a durable commit.
+  {
+    pqxx::read_transaction tx(connection);
+    auto stored = pg::MessageRepository::find_by_external_id(tx, vendor_id, message.external_id);
+    if (stored && stored->content_hash == message.content_hash) {
+      return IntakeResult{std::move(*stored), IntakeAction::unchanged};
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(connection);

@@ -1,14 +1,12 @@
-// Stores a posted message: validation, then one transaction for message, patients, files, deliveries
-// and the audit event. The answer is produced only after that transaction commits.
+// Stores a validated message: one transaction for message, patients, files, deliveries and the audit
+// event, on a database thread. The answer is produced only after that transaction commits.
 #pragma once
 
 #include <cstdint>
 
 #include <boost/asio/awaitable.hpp>
 
-#include "adapters/portal/message_model.hpp"
 #include "adapters/postgres/connection_pool.hpp"
-#include "gateway/config/config.hpp"
 #include "gateway/domain/message.hpp"
 #include "gateway/domain/outcome.hpp"
 #include "gateway/intake/intake_decision.hpp"
@@ -22,18 +20,17 @@ struct IntakeResult {
 
 class IntakeService {
  public:
-  IntakeService(pg::ConnectionPool& pool, const config::Config& config);
+  explicit IntakeService(pg::ConnectionPool& pool);
 
-  // Expected failures (validation, no route, 409) come back as values; database failures throw.
+  // Expected failures (409) come back as values; database failures throw.
   boost::asio::awaitable<domain::Outcome<IntakeResult>> submit(
-      std::int64_t vendor_id, const portal::OutgoingSecureMessageModel& model);
+      std::int64_t vendor_id, const domain::ValidatedMessage& message);
 
  private:
   domain::Outcome<IntakeResult> store(pqxx::connection& connection, std::int64_t vendor_id,
                                       const domain::ValidatedMessage& message);
 
   pg::ConnectionPool& pool_;
-  const config::Config& config_;
 };
 
 }  // namespace relay::intake

@@ -95,6 +95,18 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_specific_4xx_and_nothing_stored_chan
     }
   }
 
+  // Query values PostgreSQL cannot store (invalid UTF-8, NUL) are refused, not passed on.
+  for (const auto* target : {"/api/OutgoingSecureMessages?externalId=%FF",
+                             "/api/OutgoingSecureMessages?externalId=MSG-0001%00zzz",
+                             "/api/outgoingSecureMessages/search?subject=%C3%28"}) {
+    BOOST_TEST_CONTEXT(target) { BOOST_TEST(client.get(target).status == 400); }
+  }
+  auto anonymous = anonymous_client();
+  const auto token = anonymous.post("/token", "grant_type=password&username=%FF&password=x",
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+  BOOST_TEST(token.status == 400);
+  BOOST_TEST(token.body.find("invalid_request") != std::string::npos);
+
   // Oversized body: the limit is 2 MiB in the fixture's config.
   const auto oversized = client.post(json_path, std::string(3 * 1024 * 1024, ' '));
   BOOST_TEST(oversized.status == 413);

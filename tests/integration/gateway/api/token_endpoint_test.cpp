@@ -42,6 +42,44 @@ BOOST_AUTO_TEST_CASE(wrong_password_and_unknown_user_are_invalid_grant) {
   BOOST_TEST(parse_json(answer.body).at("error").as_string() == "invalid_grant");
 }
 
+BOOST_AUTO_TEST_CASE(repeated_failures_for_a_name_are_throttled) {
+  auto vendor = add_vendor("acme");
+  auto client = anonymous_client();
+  const VendorAccount wrong{vendor.name, vendor.password + "x"};
+  for (int i = 0; i < 10; ++i) {
+    BOOST_TEST(client.post("/token", post_form_body(wrong), form_headers).status == 400);
+  }
+  // Even the right password waits now: a guesser cannot tell when it found it.
+  const auto answer = client.post("/token", post_form_body(vendor), form_headers);
+  BOOST_TEST(answer.status == 429);
+  BOOST_TEST(!answer.header("Retry-After").empty());
+  // Another name is not affected.
+  const auto other = add_vendor("other");
+  BOOST_TEST(client.post("/token", post_form_body(other), form_headers).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(disabled_vendors_lose_their_tokens_and_logins) {
+  const auto vendor = add_vendor("acme");
+  const auto token = token_for(vendor);
+  const auto disabled = run_cli({"vendor", "disable", "acme"}, {{"DATABASE_URL", database.url()}});
+  BOOST_TEST_REQUIRE(disabled.exit_code == 0, disabled.err);
+  auto client = anonymous_client();
+  const auto answer = client.get("/api/OutgoingSecureMessages?externalId=x",
+                                 {{"Authorization", "Bearer " + token}});
+  BOOST_TEST(answer.status == 401);
+  BOOST_TEST(client.post("/token", post_form_body(vendor), form_headers).status == 400);
+
+  BOOST_TEST(run_cli({"vendor", "enable", "acme"}, {{"DATABASE_URL", database.url()}}).exit_code == 0);
+  const auto reset = run_cli({"vendor", "reset-password", "acme"}, {{"DATABASE_URL", database.url()}});
+  BOOST_TEST_REQUIRE(reset.exit_code == 0);
+  const auto line = reset.out.substr(reset.out.find("password: ") + 10);
+  const VendorAccount renewed{"acme", line.substr(0, line.find('\n'))};
+  BOOST_TEST(client.post("/token", post_form_body(vendor), form_headers).status == 400);
+  BOOST_TEST(client.post("/token", post_form_body(renewed), form_headers).status == 200);
+  const auto listed = run_cli({"vendor", "list"}, {{"DATABASE_URL", database.url()}});
+  BOOST_TEST(listed.out.find("acme\tactive") != std::string::npos, listed.out);
+}
+
 BOOST_AUTO_TEST_CASE(other_grants_and_bodies_are_refused) {
   auto client = anonymous_client();
   auto answer = client.post("/token", "grant_type=client_credentials&client_id=x", form_headers);

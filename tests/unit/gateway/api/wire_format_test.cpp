@@ -29,4 +29,12 @@ BOOST_AUTO_TEST_CASE(accept_header) {
   BOOST_TEST(!format_from_accept("text/html", WireFormat::json).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(accepts_format_checks_every_range) {
+  BOOST_TEST(accepts_format("", WireFormat::json));
+  BOOST_TEST(accepts_format("application/xml, application/json;q=0.2", WireFormat::json));
+  BOOST_TEST(accepts_format("text/*", WireFormat::json));
+  BOOST_TEST(!accepts_format("application/xml", WireFormat::json));
+  BOOST_TEST(!accepts_format("application/json;q=0", WireFormat::json));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

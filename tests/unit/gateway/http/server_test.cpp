@@ -1,5 +1,6 @@
 // Tests for gateway/http/server: a real Server on 127.0.0.1 (port 0, two io threads) driven by a
-// small Beast client whose every operation has a deadline, so no test can hang.
+// small Beast client whose every operation has a deadline, so no test can hang; and the body
+// budget.
 #include "gateway/http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -48,9 +50,11 @@ bool eventually(Condition condition, std::chrono::milliseconds deadline = 5000ms
 // The handler under test: "/" answers hello, "/echo" the body, "/throw" throws, "/slow" waits.
 struct Handler {
   std::atomic<int> slow_started{0};
+  std::atomic<int> calls{0};
   std::chrono::milliseconds slow_delay{600};
 
   asio::awaitable<Response> operator()(Request& request) {
+    ++calls;
     Response response{bhttp::status::ok, request.version()};
     response.set(bhttp::field::content_type, "text/plain");
     response.set("X-Test", "kept");
@@ -92,13 +96,33 @@ relay::config::HttpSettings test_settings() {
   return settings;
 }
 
+// The precheck under test: "/refuse..." is answered 401 on the header alone; "/precheck-throws"
+// throws. It records whether it ever saw a body byte (it must not).
+struct Precheck {
+  std::atomic<int> calls{0};
+
+  std::optional<Response> operator()(const relay::http::RequestHeader& header) {
+    ++calls;
+    const std::string target(header.target());
+    if (target == "/precheck-throws") throw std::runtime_error("precheck exploded");
+    if (target.rfind("/refuse", 0) != 0) return std::nullopt;
+    Response response{bhttp::status::unauthorized, header.version()};
+    response.set(bhttp::field::content_type, "text/plain");
+    response.body() = "refused";
+    return response;
+  }
+};
+
 // A Server on its own io_context with two threads; shut down and joined on destruction.
 class RunningServer {
  public:
-  explicit RunningServer(relay::config::HttpSettings settings = test_settings())
+  explicit RunningServer(relay::config::HttpSettings settings = test_settings(),
+                         relay::http::BodyLimits body_limits = {})
       : handler_(std::make_shared<Handler>()),
+        precheck_(std::make_shared<Precheck>()),
         server_(
-            io_, settings, [h = handler_](Request& r) { return (*h)(r); }, error_response) {
+            io_, settings, [h = handler_](Request& r) { return (*h)(r); }, error_response,
+            [p = precheck_](const relay::http::RequestHeader& h) { return (*p)(h); }, body_limits) {
     server_.start();
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
   }
@@ -112,12 +136,14 @@ class RunningServer {
   }
   relay::http::Server& server() { return server_; }
   Handler& handler() { return *handler_; }
+  Precheck& precheck() { return *precheck_; }
   std::uint16_t port() { return server_.port(); }
 
  private:
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   std::shared_ptr<Handler> handler_;
+  std::shared_ptr<Precheck> precheck_;
   relay::http::Server server_;
   std::vector<std::thread> threads_;
 };
@@ -177,8 +203,9 @@ class Client {
     return interim;
   }
 
-  // True when the server closes the connection (EOF or reset) before the deadline.
-  bool closed_by_server(std::chrono::seconds deadline) {
+  // True when the server closes the connection (EOF or reset) before the deadline. A timeout
+  // closes the client's stream too: only for the end of a test.
+  bool closed_by_server(std::chrono::milliseconds deadline) {
     stream_.expires_after(deadline);
     boost::system::error_code result;
     char byte;
@@ -450,7 +477,7 @@ BOOST_AUTO_TEST_CASE(shutdown_drains_in_flight_and_closes_idle) {
   auto handler = std::make_shared<Handler>();
   auto settings = test_settings();
   relay::http::Server server(
-      io, settings, [handler](Request& r) { return (*handler)(r); }, error_response);
+      io, settings, [handler](Request& r) { return (*handler)(r); }, error_response, nullptr);
   server.start();
   auto work = asio::make_work_guard(io);
   std::vector<std::thread> threads;
@@ -499,7 +526,7 @@ BOOST_AUTO_TEST_CASE(shutdown_grace_bounds_the_drain) {
   auto settings = test_settings();
   settings.shutdown_grace = 1s;
   relay::http::Server server(
-      io, settings, [handler](Request& r) { return (*handler)(r); }, error_response);
+      io, settings, [handler](Request& r) { return (*handler)(r); }, error_response, nullptr);
   server.start();
   auto work = asio::make_work_guard(io);
   std::vector<std::thread> threads;
@@ -525,7 +552,7 @@ BOOST_AUTO_TEST_CASE(shutdown_grace_bounds_the_drain) {
 
 BOOST_AUTO_TEST_CASE(shutdown_without_connections_drains_at_once) {
   asio::io_context io;
-  relay::http::Server server(io, test_settings(), plain_handler(), error_response);
+  relay::http::Server server(io, test_settings(), plain_handler(), error_response, nullptr);
   server.start();
   std::promise<void> drained;
   server.begin_shutdown([&] { drained.set_value(); });
@@ -539,8 +566,243 @@ BOOST_AUTO_TEST_CASE(bind_failure_throws_system_error) {
   asio::io_context io;
   auto settings = test_settings();
   settings.listen_port = first.port();
-  relay::http::Server second(io, settings, plain_handler(), error_response);
+  relay::http::Server second(io, settings, plain_handler(), error_response, nullptr);
   BOOST_CHECK_THROW(second.start(), std::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(precheck_refusal_sends_no_100_continue_and_reads_no_body) {
+  RunningServer server;
+  Client client(server.port());
+  client.send(
+      "POST /refuse HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n");
+  // The first answer is the final one: no 100 Continue comes before it.
+  const auto response = client.read_response();
+  BOOST_REQUIRE(response.has_value());
+  BOOST_TEST(response->result_int() == 401u);
+  BOOST_TEST(response->body() == "refused");
+  BOOST_TEST((*response)[bhttp::field::server] == "relay-gateway");
+  BOOST_TEST(!response->keep_alive());
+  BOOST_TEST(client.closed_by_server(3s));
+  BOOST_TEST(server.precheck().calls == 1);
+  BOOST_TEST(server.handler().calls == 0);
+  BOOST_TEST(server.server().inflight_body_bytes() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(precheck_refusal_with_the_body_already_sent_still_closes) {
+  RunningServer server;
+  Client client(server.port());
+  client.send("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789" +
+              std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto response = client.read_response();
+  BOOST_REQUIRE(response.has_value());
+  BOOST_TEST(response->result_int() == 401u);
+  BOOST_TEST(!response->keep_alive());
+  BOOST_TEST(client.closed_by_server(3s));  // the unread body is never taken for a request
+  BOOST_TEST(server.handler().calls == 0);
+}
+
+BOOST_AUTO_TEST_CASE(precheck_refusal_without_a_body_keeps_the_connection) {
+  RunningServer server;
+  Client client(server.port());
+  client.send(get("/refuse"));
+  const auto refused = client.read_response();
+  BOOST_REQUIRE(refused.has_value());
+  BOOST_TEST(refused->result_int() == 401u);
+  BOOST_TEST(refused->keep_alive());
+  client.send(get("/"));  // same connection
+  const auto served = client.read_response();
+  BOOST_REQUIRE(served.has_value());
+  BOOST_TEST(served->body() == "hello");
+  BOOST_TEST(server.precheck().calls == 2);
+  BOOST_TEST(server.handler().calls == 1);
+}
+
+BOOST_AUTO_TEST_CASE(precheck_passing_lets_100_continue_and_the_body_through) {
+  RunningServer server;
+  Client client(server.port());
+  client.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  const auto interim = client.read_interim();
+  BOOST_REQUIRE(interim.has_value());
+  BOOST_TEST(interim->result_int() == 100u);
+  client.send("hello");
+  const auto response = client.read_response();
+  BOOST_REQUIRE(response.has_value());
+  BOOST_TEST(response->body() == "hello");
+  BOOST_TEST(server.precheck().calls == 1);
+}
+
+BOOST_AUTO_TEST_CASE(precheck_exception_is_500) {
+  RunningServer server;
+  Client client(server.port());
+  client.send("POST /precheck-throws HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+  const auto response = client.read_response();
+  BOOST_REQUIRE(response.has_value());
+  BOOST_TEST(response->result_int() == 500u);
+  BOOST_TEST(response->body() == "{\"message\":\"internal server error\"}");
+  BOOST_TEST(client.closed_by_server(3s));
+  BOOST_TEST(server.handler().calls == 0);
+}
+
+BOOST_AUTO_TEST_CASE(body_budget_answers_503_when_exhausted_and_recovers) {
+  relay::http::BodyLimits limits;
+  limits.max_inflight_body_bytes = 1000;
+  RunningServer server(test_settings(), limits);
+
+  // The first upload reserves 800 bytes and holds them while its client waits.
+  Client holder(server.port());
+  holder.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 800\r\n\r\n");
+  BOOST_REQUIRE(holder.read_interim().has_value());
+  BOOST_TEST(server.server().inflight_body_bytes() == 800u);
+
+  Client refused(server.port());
+  refused.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 500\r\n\r\n");
+  const auto busy = refused.read_response();  // the 503 comes instead of 100 Continue
+  BOOST_REQUIRE(busy.has_value());
+  BOOST_TEST(busy->result_int() == 503u);
+  BOOST_TEST((*busy)[bhttp::field::retry_after] == "1");
+  BOOST_TEST(busy->body() == "{\"message\":\"server busy, retry later\"}");
+  BOOST_TEST(!busy->keep_alive());
+  BOOST_TEST(refused.closed_by_server(3s));
+
+  // A chunked body needs room too (what it holds plus one read, up to body_limit).
+  Client chunked(server.port());
+  chunked.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+  const auto chunked_busy = chunked.read_response();
+  BOOST_REQUIRE(chunked_busy.has_value());
+  BOOST_TEST(chunked_busy->result_int() == 503u);
+
+  // Requests without a body need no budget.
+  Client bodiless(server.port());
+  bodiless.send(get("/"));
+  const auto served = bodiless.read_response();
+  BOOST_REQUIRE(served.has_value());
+  BOOST_TEST(served->result_int() == 200u);
+
+  holder.send(std::string(800, 'h'));
+  const auto echoed = holder.read_response();
+  BOOST_REQUIRE(echoed.has_value());
+  BOOST_TEST(echoed->body() == std::string(800, 'h'));
+  BOOST_REQUIRE(eventually([&] { return server.server().inflight_body_bytes() == 0; }));
+
+  Client after(server.port());
+  Request echo{bhttp::verb::post, "/echo", 11};
+  echo.body() = std::string(500, 'a');
+  after.send(echo);
+  const auto recovered = after.read_response();
+  BOOST_REQUIRE(recovered.has_value());
+  BOOST_TEST(recovered->result_int() == 200u);
+  BOOST_TEST(recovered->body().size() == 500u);
+  BOOST_TEST(eventually([&] { return server.server().inflight_body_bytes() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(body_trickled_below_the_minimum_rate_is_cut_off) {
+  auto settings = test_settings();
+  settings.read_timeout = 1s;  // 100 bytes at 64 KiB/s: the body has max(1 s, 1.5 ms) = 1 s
+  RunningServer server(settings);
+  Client client(server.port());
+  client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+  const auto start = std::chrono::steady_clock::now();
+  // One byte every 150 ms: never silent for read_timeout, but far below the minimum rate. Once the
+  // server has closed, a write fails (the first one after the close may still succeed).
+  bool cut_off = false;
+  for (int sent = 0; sent < 100 && std::chrono::steady_clock::now() - start < 4s; ++sent) {
+    try {
+      client.send("x");
+    } catch (const boost::system::system_error&) {
+      cut_off = true;
+      break;
+    }
+    std::this_thread::sleep_for(150ms);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(cut_off);
+  BOOST_TEST(elapsed >= 900ms);
+  BOOST_TEST(elapsed < 2500ms);
+  BOOST_TEST(server.handler().calls == 0);
+  BOOST_TEST(eventually([&] { return server.server().active_connections() == 0; }));
+  BOOST_TEST(server.server().inflight_body_bytes() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(body_slower_than_read_timeout_but_above_the_minimum_rate_is_served) {
+  auto settings = test_settings();
+  settings.read_timeout = 1s;
+  relay::http::BodyLimits limits;
+  limits.min_body_bytes_per_second = 40;  // 100 bytes may take 2.5 s
+  RunningServer server(settings, limits);
+  Client client(server.port());
+  client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+  for (int i = 0; i < 10; ++i) {  // 10 bytes every 150 ms: about 1.5 s in all
+    std::this_thread::sleep_for(150ms);
+    client.send(std::string(10, static_cast<char>('0' + i)));
+  }
+  const auto response = client.read_response();
+  BOOST_REQUIRE(response.has_value());
+  BOOST_TEST(response->result_int() == 200u);
+  BOOST_TEST(response->body().size() == 100u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(http_body_budget)
+
+BOOST_AUTO_TEST_CASE(reservations_are_all_or_nothing_and_released_on_destruction) {
+  relay::http::BodyBudget budget(100);
+  {
+    relay::http::BodyReservation first(budget);
+    BOOST_TEST(first.grow_to(60));
+    BOOST_TEST(budget.used() == 60u);
+    relay::http::BodyReservation second(budget);
+    BOOST_TEST(!second.grow_to(50));  // does not fit: nothing taken
+    BOOST_TEST(second.held() == 0u);
+    BOOST_TEST(budget.used() == 60u);
+    BOOST_TEST(second.grow_to(40));
+    BOOST_TEST(first.grow_to(30));  // shrinking is a no-op
+    BOOST_TEST(first.held() == 60u);
+    BOOST_TEST(budget.used() == 100u);
+    BOOST_TEST(!first.grow_to(61));
+  }
+  BOOST_TEST(budget.used() == 0u);
+  BOOST_TEST(!budget.try_reserve(101));
+  BOOST_TEST(!budget.try_reserve(std::numeric_limits<std::size_t>::max()));
+  BOOST_TEST(budget.try_reserve(100));
+  budget.release(100);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_reservations_never_overshoot) {
+  relay::http::BodyBudget budget(1000);
+  std::atomic<std::size_t> peak{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20000; ++i) {
+        if (!budget.try_reserve(300)) continue;
+        std::size_t seen = budget.used();
+        std::size_t previous = peak.load();
+        while (seen > previous && !peak.compare_exchange_weak(previous, seen)) {
+        }
+        budget.release(300);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  BOOST_TEST(peak.load() <= 900u);
+  BOOST_TEST(budget.used() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(time_allowance_is_read_timeout_or_size_over_rate) {
+  using relay::http::body_time_allowance;
+  using std::chrono::microseconds;
+  BOOST_TEST((body_time_allowance(30s, 0, 64 * 1024) == microseconds(30s)));
+  BOOST_TEST((body_time_allowance(30s, 1024 * 1024, 64 * 1024) == microseconds(30s)));
+  BOOST_TEST((body_time_allowance(1s, 32 * 1024 * 1024, 64 * 1024) == microseconds(512s)));
+  BOOST_TEST((body_time_allowance(1s, 96 * 1024, 64 * 1024) == microseconds(1500ms)));
+  BOOST_TEST((body_time_allowance(1s, 100, 40) == microseconds(2500ms)));
+  BOOST_TEST((body_time_allowance(5s, 1'000'000, 0) == microseconds(5s)));  // no minimum rate
+  BOOST_TEST((body_time_allowance(1s, std::numeric_limits<std::uint64_t>::max(), 1) > 1s));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

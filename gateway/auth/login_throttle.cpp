@@ -1,0 +1,50 @@
+// Fixed-window failure counting per user name; memory is bounded by dropping expired windows and, when
+// still full, refusing to track new names (which then fall back to PBKDF2's own cost).
+#include "gateway/auth/login_throttle.hpp"
+
+namespace relay::auth {
+
+LoginThrottle::LoginThrottle(std::size_t max_failures, std::chrono::seconds window,
+                             std::size_t max_tracked_names)
+    : max_failures_(max_failures), window_(window), max_tracked_names_(max_tracked_names) {}
+
+std::chrono::seconds LoginThrottle::retry_after(const std::string& user_name, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  const auto found = failures_.find(user_name);
+  if (found == failures_.end() || found->second.count < max_failures_) return std::chrono::seconds(0);
+  const auto window_end = found->second.window_start + window_;
+  if (now >= window_end) {
+    failures_.erase(found);
+    return std::chrono::seconds(0);
+  }
+  return std::chrono::ceil<std::chrono::seconds>(window_end - now);
+}
+
+void LoginThrottle::record_failure(const std::string& user_name, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto found = failures_.find(user_name);
+  if (found == failures_.end()) {
+    if (failures_.size() >= max_tracked_names_) forget_expired(now);
+    if (failures_.size() >= max_tracked_names_) return;
+    failures_.emplace(user_name, Failures{1, now});
+    return;
+  }
+  if (now >= found->second.window_start + window_) {
+    found->second = Failures{1, now};
+  } else {
+    ++found->second.count;
+  }
+}
+
+void LoginThrottle::record_success(const std::string& user_name) {
+  std::lock_guard lock(mutex_);
+  failures_.erase(user_name);
+}
+
+void LoginThrottle::forget_expired(Clock::time_point now) {
+  for (auto it = failures_.begin(); it != failures_.end();) {
+    it = now >= it->second.window_start + window_ ? failures_.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace relay::auth
