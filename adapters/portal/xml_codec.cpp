@@ -78,6 +78,31 @@ bool has_invalid_character_reference(std::string_view text) {
   return false;
 }
 
+// pugixml allocates a node for every element, about 7x the body for a body of "<a/>" repeated, and
+// slows down as it goes. Every tag, comment, CDATA section or processing instruction starts with
+// '<', so their count bounds the nodes before any is allocated. A model at its list limit needs at
+// most 8 per item (.NET's PatientRecipientModel with its three members, each opened and closed) and
+// a few dozen for the root and its other members.
+std::size_t max_markup_count(const DecodeLimits& limits) {
+  constexpr std::size_t kPerItem = 8;
+  constexpr std::size_t kRootAllowance = 256;
+  if (limits.max_array_items > (SIZE_MAX - kRootAllowance) / kPerItem) return SIZE_MAX;
+  return limits.max_array_items * kPerItem + kRootAllowance;
+}
+
+// Number of '<' in text, stopping once it passes limit.
+std::size_t count_markup(std::string_view text, std::size_t limit) {
+  std::size_t count = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (count <= limit &&
+         (p = static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p))))) {
+    ++count;
+    ++p;
+  }
+  return count;
+}
+
 // ---- Reading elements ----
 
 std::string_view local_name(const char* name) {
@@ -374,40 +399,42 @@ constexpr std::string_view kRootOpen =
 constexpr std::string_view kBaseNamespace =
     " xmlns=\"http://schemas.datacontract.org/2004/07/GlobalPortal.Api.Models\"";
 
-// Escapes &, < and > (and " when in_attribute). CR is written as &#xD; so parsers do not fold it
-// into LF. C0 controls other than tab/LF/CR cannot appear in XML 1.0 at all; like .NET's
-// DataContractSerializer we write them as character references (&#x1;), which .NET's reader and
-// ours accept, rather than dropping data. (No decoded string can hold U+0000; a model from JSON
-// can, and it is written as &#x0;, which no strict XML reader accepts.)
+// Escapes &, < and > (and " when in_attribute); CR is written as &#xD; so parsers do not fold it
+// into LF. Characters XML 1.0 cannot carry at all, not even as character references, are dropped:
+// C0 controls other than tab/LF/CR, U+FFFE and U+FFFF. Writing them as &#x1; (as .NET's
+// DataContractSerializer does) makes .NET's XmlReader (CheckCharacters is on by default) and
+// libxml2 reject the whole document, so one stray control would cost the client the entire answer.
+// Nothing the relay sends is lost: the JSON answer keeps these characters, the stored message keeps
+// them, and Metriport strips C0 controls from subjects and bodies anyway.
 void put_escaped(std::string& out, std::string_view text, bool in_attribute = false) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::size_t run = 0;
+  std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const bool special = c == '&' || c == '<' || c == '>' || (in_attribute && c == '"') ||
-                         (c < 0x20 && c != '\t' && c != '\n');
-    if (!special) continue;
-    out.append(text, run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += "&#x";
-        if (c >= 0x10) out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-        out += ';';
+    std::string_view replacement;
+    std::size_t length = 1;  // bytes replaced
+    if (c == '&') {
+      replacement = "&amp;";
+    } else if (c == '<') {
+      replacement = "&lt;";
+    } else if (c == '>') {
+      replacement = "&gt;";
+    } else if (c == '"' && in_attribute) {
+      replacement = "&quot;";
+    } else if (c == '\r') {
+      replacement = "&#xD;";
+    } else if (c < 0x20 && c != '\t' && c != '\n') {
+      // dropped: replacement stays empty
+    } else if (c == 0xEF && text.size() - i >= 3 &&
+               static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+               (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE) {
+      length = 3;  // U+FFFE or U+FFFF (EF BF BE / EF BF BF): dropped
+    } else {
+      continue;
     }
+    out.append(text, run, i - run);
+    out += replacement;
+    run = i + length;
+    i += length - 1;
   }
   out.append(text, run, text.size() - run);
 }
@@ -497,6 +524,13 @@ domain::Outcome<OutgoingSecureMessageModel> decode_xml(std::string_view body,
                                    std::to_string(limits.max_bytes) + " bytes.");
   }
   if (!domain::is_valid_utf8(body)) return model_error("The request body is not valid UTF-8.");
+  const std::size_t max_markup = max_markup_count(limits);
+  if (count_markup(body, max_markup) > max_markup) {
+    return model_error("The XML has more than " + std::to_string(max_markup) +
+                       " elements (each tag, comment or CDATA section counts as one; the limit "
+                       "follows from the limit of " +
+                       std::to_string(limits.max_array_items) + " list items).");
+  }
   if (has_dtd_markup(body)) return model_error(std::string(kNoDtd));
   if (has_invalid_character_reference(body)) {
     return model_error(

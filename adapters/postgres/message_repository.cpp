@@ -6,7 +6,6 @@
 
 #include "adapters/postgres/array_literal.hpp"
 #include "adapters/postgres/message_rows.hpp"
-#include "gateway/domain/base64.hpp"
 
 namespace relay::pg {
 namespace {
@@ -47,10 +46,11 @@ SELECT $1::uuid, p.ordinality - 1, p.external_id, p.is_representative, p.represe
 FROM unnest($2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY
      AS p(external_id, is_representative, representative_external_id, ordinality))sql";
 
-// Bytes travel as base64 text and are decoded by the server.
+// $7 is sent as a binary-format parameter (pqxx::binarystring): the bytes go over the wire as they
+// are, with no text encoding on either side.
 constexpr const char* attachment_insert = R"sql(
 INSERT INTO attachments (message_id, position, file_name, content_type, size_bytes, sha256, content)
-VALUES ($1::uuid, $2, $3, $4, $5, $6, decode($7, 'base64')))sql";
+VALUES ($1::uuid, $2, $3, $4, $5, $6, $7))sql";
 
 // One delivery per stored patient; vendor and priority copied from the message for the claim query.
 constexpr const char* deliveries_insert_for_message = R"sql(
@@ -67,9 +67,9 @@ constexpr const char* message_find_by_external_id =
     "SELECT " RELAY_PG_MESSAGE_COLUMNS
     " FROM messages m WHERE m.vendor_id = $1 AND m.external_id = $2";
 
-// encode() wraps base64 every 76 characters: the newlines are removed before decoding.
+// content arrives in bytea's text form (hex); bytea_from_field decodes it.
 constexpr const char* attachment_contents_for_message = R"sql(
-SELECT file_name, translate(encode(content, 'base64'), E'\n', '')
+SELECT file_name, content
 FROM attachments
 WHERE message_id = $1::uuid
 ORDER BY position)sql";
@@ -101,7 +101,7 @@ void insert_children(pqxx::work& tx, const std::string& message_id,
   for (const auto& attachment : message.attachments) {
     tx.exec_params0(attachment_insert, message_id, position++, attachment.file_name,
                     attachment.content_type, static_cast<std::int64_t>(attachment.bytes.size()),
-                    attachment.sha256_hex, domain::base64_encode(attachment.bytes));
+                    attachment.sha256_hex, pqxx::binarystring(attachment.bytes));
   }
 
   const bool queue = message.status == domain::RequestedStatus::sent;
@@ -167,9 +167,7 @@ std::optional<domain::StoredMessage> MessageRepository::find_by_external_id(
   load_patients(tx, messages);
   domain::StoredMessage& message = messages.front();
   for (const auto& row : tx.exec_params(attachment_contents_for_message, message.id)) {
-    auto bytes = domain::base64_decode(row[1].as<std::string>());
-    if (!bytes) throw std::runtime_error("attachment of message " + message.id + " unreadable");
-    message.files.push_back({row[0].as<std::string>(), std::move(*bytes)});
+    message.files.push_back({row[0].as<std::string>(), bytea_from_field(row[1])});
   }
   return std::move(message);
 }

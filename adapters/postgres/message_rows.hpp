@@ -1,5 +1,5 @@
 // Reading stored messages back: the column list both reads select, conversions between domain enums
-// and their column values, and the one-query-per-page loaders of patients and file names.
+// (and bytea) and their column values, and the one-query-per-page loaders of patients and files.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,9 @@ std::optional<T> nullable(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return field.as<T>();
 }
+
+// The bytes of a non-null bytea column of a text-format result.
+std::string bytea_from_field(const pqxx::field& field);
 
 // Column values: priority 0 Low, 1 Normal, 2 High; statuses spelled 'Draft' / 'Sent'.
 int priority_to_column(domain::Priority priority);

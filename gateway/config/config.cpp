@@ -130,6 +130,11 @@ struct Key {
 
 constexpr std::int64_t gib4 = 4LL * 1024 * 1024 * 1024;
 
+// IDs are btree index keys (messages (vendor_id, external_id), message_patients (external_id)), and
+// PostgreSQL refuses an index entry over about 2700 bytes (a third of an 8 KiB page). At 4 bytes
+// per UTF-8 character, 500 characters (2000 bytes) always fit; file names share the cap.
+constexpr std::int64_t max_indexed_chars = 500;
+
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
       {"", "DATABASE_URL", true,
@@ -232,11 +237,12 @@ const std::vector<Key>& keys() {
        }},
       {"intake", "max_id_chars", false,
        [](Config& c, const Input& in) {
-         c.intake.max_id_chars = static_cast<std::size_t>(read_integer(in, 1, 4096));
+         c.intake.max_id_chars = static_cast<std::size_t>(read_integer(in, 1, max_indexed_chars));
        }},
       {"intake", "max_file_name_chars", false,
        [](Config& c, const Input& in) {
-         c.intake.max_file_name_chars = static_cast<std::size_t>(read_integer(in, 1, 4096));
+         c.intake.max_file_name_chars =
+             static_cast<std::size_t>(read_integer(in, 1, max_indexed_chars));
        }},
       {"intake", "high_priority_subject_prefix", false,
        [](Config& c, const Input& in) {

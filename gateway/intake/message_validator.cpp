@@ -32,18 +32,39 @@ class Errors {
   std::vector<FieldError> fields_;
 };
 
+// Characters an identifier must not hold, in valid UTF-8: C0 controls and DEL, C1 controls
+// (U+0080..U+009F), the line and paragraph separators (U+2028, U+2029), and the bidi embeddings,
+// overrides and isolates (U+202A..U+202E, U+2066..U+2069), which make an ID display as something
+// other than what it is (in logs, the operator view, and Metriport's records).
 bool has_control_characters(std::string_view text) {
-  for (unsigned char c : text) {
+  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = byte(i);
     if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() && byte(i + 1) <= 0x9F) return true;  // C2 80..C2 9F
+    if (c == 0xE2 && i + 2 < text.size()) {
+      const unsigned char second = byte(i + 1);
+      const unsigned char third = byte(i + 2);
+      if (second == 0x80 && third >= 0xA8 && third <= 0xAE) return true;  // U+2028..U+202E
+      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return true;  // U+2066..U+2069
+    }
   }
   return false;
+}
+
+// Base64 symbols (padding included) in text, leaving out the white space base64_decode skips, so
+// line-wrapped base64 is sized by what it decodes to.
+std::size_t base64_symbol_count(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) count += !(c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  return count;
 }
 
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// Checks an identifier field: present, not blank, valid UTF-8, no control characters, within the limit.
+// Checks an identifier: present, not blank, valid UTF-8, no control characters, within the limit.
 void check_identifier(Errors& errors, const std::string& field, const std::string& label,
                       const std::optional<std::string>& value, std::size_t max_chars,
                       bool required) {
@@ -65,7 +86,8 @@ std::string index_field(const char* list, std::size_t index, const char* member)
   return std::string("model.") + list + "[" + std::to_string(index) + "]." + member;
 }
 
-std::vector<domain::Recipient> check_patients(Errors& errors, const portal::OutgoingSecureMessageModel& model,
+std::vector<domain::Recipient> check_patients(Errors& errors,
+                                              const portal::OutgoingSecureMessageModel& model,
                                               const config::IntakeLimits& limits) {
   std::vector<domain::Recipient> patients;
   if (!model.patients || model.patients->empty()) {
@@ -119,11 +141,13 @@ std::vector<domain::Attachment> check_attachments(Errors& errors,
       errors.add(name_field, "The FileName field must be a file name without a path.");
     }
     if (!file.file_data || file.file_data->empty()) {
-      errors.add(data_field, "The FileData field is required and must hold the file's bytes in base64.");
+      errors.add(data_field,
+                 "The FileData field is required and must hold the file's bytes in base64.");
       continue;
     }
-    // Reject before decoding when even the encoded size proves the file too large.
-    if (file.file_data->size() / 4 * 3 > limits.max_attachment_bytes + 3) {
+    // Reject before decoding when even the encoded size proves the file too large (n symbols decode
+    // to at least n / 4 * 3 - 2 bytes), so decoding never allocates much more than the limit.
+    if (base64_symbol_count(*file.file_data) / 4 * 3 > limits.max_attachment_bytes + 2) {
       errors.add(data_field, "The file is larger than the limit of " +
                                  std::to_string(limits.max_attachment_bytes) + " bytes.");
       continue;
@@ -160,8 +184,8 @@ std::vector<domain::Attachment> check_attachments(Errors& errors,
   return attachments;
 }
 
-// Free text may hold control characters (Metriport strips them when sending), but not NUL: PostgreSQL
-// text cannot store it and XML cannot carry it.
+// Free text may hold control characters (Metriport strips them when sending), but not NUL:
+// PostgreSQL text cannot store it and XML cannot carry it.
 void check_text(Errors& errors, const char* field, const char* label,
                 const std::optional<std::string>& value) {
   if (!value) return;
@@ -213,9 +237,9 @@ std::string content_hash(const domain::ValidatedMessage& message) {
   return domain::sha256_hex(canonical);
 }
 
-domain::Outcome<domain::ValidatedMessage> validate_message(const portal::OutgoingSecureMessageModel& model,
-                                                           const config::IntakeLimits& limits,
-                                                           const config::RoutingTable& routing) {
+domain::Outcome<domain::ValidatedMessage> validate_message(
+    const portal::OutgoingSecureMessageModel& model, const config::IntakeLimits& limits,
+    const config::RoutingTable& routing) {
   Errors errors;
   domain::ValidatedMessage message;
 
@@ -260,8 +284,9 @@ domain::Outcome<domain::ValidatedMessage> validate_message(const portal::Outgoin
   if (texts_valid) {
     const std::string subject = normalise_like_metriport(model.subject.value_or(""));
     if (subject.empty()) {
-      errors.add("model.Subject", "The Subject field is required (it is empty after removing "
-                                  "control characters and surrounding white space).");
+      errors.add("model.Subject",
+                 "The Subject field is required (it is empty after removing "
+                 "control characters and surrounding white space).");
     } else {
       message.relay_subject = message.priority == domain::Priority::high
                                   ? limits.high_priority_subject_prefix + subject
@@ -281,7 +306,7 @@ domain::Outcome<domain::ValidatedMessage> validate_message(const portal::Outgoin
                                    std::to_string(limits.max_body_chars) + " characters.");
     }
     if (!body.empty()) message.relay_body = std::move(body);
-    if (!message.relay_body && model.file_data.value_or(std::vector<portal::FileAttachmentModel>{}).empty()) {
+    if (!message.relay_body && (!model.file_data || model.file_data->empty())) {
       errors.add("model.Body",
                  "A message needs a Body (not blank) or at least one file in FileData.");
     }
@@ -297,11 +322,11 @@ domain::Outcome<domain::ValidatedMessage> validate_message(const portal::Outgoin
 
   auto route = routing.route_for(message.from_external_id);
   if (!route) {
-    auto error = domain::RequestError::field(
-        "model.FromSecureRecipientExternalId",
-        "No Metriport route is configured for sender '" + message.from_external_id +
-            "' and there is no default route.",
-        domain::ErrorKind::unprocessable);
+    auto error = domain::RequestError::field("model.FromSecureRecipientExternalId",
+                                             "No Metriport route is configured for sender '" +
+                                                 message.from_external_id +
+                                                 "' and there is no default route.",
+                                             domain::ErrorKind::unprocessable);
     error.message = "The message cannot be relayed.";
     return error;
   }

@@ -268,6 +268,9 @@ BOOST_AUTO_TEST_CASE(bad_file_values_rejected) {
       {R"({"database": {"pool_size": 65}})", "database.pool_size"},
       {R"({"tokens": {"lifetime_seconds": 0}})", "tokens.lifetime_seconds"},
       {R"({"intake": {"max_attachments": 0}})", "intake.max_attachments"},
+      {R"({"intake": {"max_id_chars": 501}})", "intake.max_id_chars"},
+      {R"({"intake": {"max_id_chars": 4096}})", "1..500"},
+      {R"({"intake": {"max_file_name_chars": 501}})", "intake.max_file_name_chars"},
       {R"({"METRIPORT_SENDS_PER_MINUTE": 0})", "METRIPORT_SENDS_PER_MINUTE"},
       {R"({"METRIPORT_SENDS_PER_MINUTE": 100001})", "METRIPORT_SENDS_PER_MINUTE"},
       {R"({"METRIPORT_BASE_URL": "ftp://x"})", "METRIPORT_BASE_URL"},
@@ -317,6 +320,22 @@ BOOST_AUTO_TEST_CASE(bad_environment_values_rejected) {
     BOOST_TEST_CONTEXT(name << "=" << value) {
       expect_error(std::nullopt, {name, "must"});
     }
+  }
+}
+
+// IDs are capped at 500 characters: 4 UTF-8 bytes each still fit a PostgreSQL btree index entry.
+BOOST_AUTO_TEST_CASE(id_and_file_name_limits_are_capped_at_500) {
+  CleanEnvironment env;
+  const auto config = load_config(
+      env.write_file(R"({"intake": {"max_id_chars": 500, "max_file_name_chars": 500}})"));
+  BOOST_TEST(config.intake.max_id_chars == 500u);
+  BOOST_TEST(config.intake.max_file_name_chars == 500u);
+  env.set("GATEWAY_INTAKE_MAX_ID_CHARS", "1");
+  BOOST_TEST(load_config(std::nullopt).intake.max_id_chars == 1u);
+  for (const char* name : {"GATEWAY_INTAKE_MAX_ID_CHARS", "GATEWAY_INTAKE_MAX_FILE_NAME_CHARS"}) {
+    CleanEnvironment over;
+    over.set(name, "501");
+    expect_error(std::nullopt, {name, "1..500"});
   }
 }
 

@@ -245,4 +245,79 @@ BOOST_AUTO_TEST_CASE(identifiers_with_control_characters_or_too_long_are_refused
   BOOST_TEST(has_field_error(validate(model).error(), "model.ExternalId", "255"));
 }
 
+BOOST_AUTO_TEST_CASE(identifiers_with_c1_separator_or_bidi_characters_are_refused) {
+  const std::string refused[] = {
+      "\xC2\x80",      // U+0080, first C1 control
+      "\xC2\x85",      // U+0085 NEXT LINE
+      "\xC2\x9F",      // U+009F, last C1 control
+      "\xE2\x80\xA8",  // U+2028 LINE SEPARATOR
+      "\xE2\x80\xA9",  // U+2029 PARAGRAPH SEPARATOR
+      "\xE2\x80\xAA",  // U+202A LEFT-TO-RIGHT EMBEDDING
+      "\xE2\x80\xAE",  // U+202E RIGHT-TO-LEFT OVERRIDE
+      "\xE2\x81\xA6",  // U+2066 LEFT-TO-RIGHT ISOLATE
+      "\xE2\x81\xA9",  // U+2069 POP DIRECTIONAL ISOLATE
+  };
+  for (std::size_t i = 0; i < std::size(refused); ++i) {
+    const std::string& character = refused[i];
+    BOOST_TEST_CONTEXT("refused[" << i << "]") {
+      auto model = valid_model();
+      model.external_id = "MSG" + character + "1";
+      model.from_secure_recipient_external_id = character + "DR-100";
+      (*model.patients)[0].external_id = "PAT-1" + character;
+      (*model.patients)[0].representative_external_id = character;
+      model.file_data = std::vector<FileAttachmentModel>{
+          {"scan" + character + "fdp.pdf", domain::base64_encode("x")}};
+      const auto result = validate(model);
+      BOOST_REQUIRE(!result.has_value());
+      const auto& error = result.error();
+      const std::string message = "must not contain control characters";
+      BOOST_TEST(has_field_error(error, "model.ExternalId", message));
+      BOOST_TEST(has_field_error(error, "model.FromSecureRecipientExternalId", message));
+      BOOST_TEST(has_field_error(error, "model.Patients[0].ExternalId", message));
+      BOOST_TEST(has_field_error(error, "model.Patients[0].RepresentativeExternalId", message));
+      BOOST_TEST(has_field_error(error, "model.FileData[0].FileName", message));
+    }
+  }
+  // Their neighbours, and other non-ASCII text, are ordinary characters.
+  for (const std::string accepted :
+       {"\xC2\xA0", "\xC3\xA9", "\xE2\x80\xA7", "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA",
+        "\xE2\x82\xAC", "\xF0\x9F\x98\x80"}) {
+    auto model = valid_model();
+    model.external_id = "MSG" + accepted;
+    (*model.patients)[0].external_id = accepted + "PAT";
+    BOOST_TEST(validate(model).has_value(), "accepted " << accepted);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(line_wrapped_base64_is_sized_by_its_symbols) {
+  // 3000 bytes are 4000 base64 symbols; wrapped at 76 with CRLF that is 4104 characters, which a
+  // size estimate counting the line breaks takes for 3078 bytes.
+  const auto wrapped = [](const std::string& bytes) {
+    const std::string flat = domain::base64_encode(bytes);
+    std::string text;
+    for (std::size_t at = 0; at < flat.size(); at += 76) text += flat.substr(at, 76) + "\r\n";
+    return text;
+  };
+  config::IntakeLimits limits;
+  limits.max_attachment_bytes = 3000;
+  auto model = valid_model();
+  model.file_data = std::vector<FileAttachmentModel>{{"scan.pdf", wrapped(std::string(3000, 'Z'))}};
+  const auto result = validate(model, limits);
+  BOOST_REQUIRE(result.has_value());
+  BOOST_TEST(result->attachments.at(0).bytes == std::string(3000, 'Z'));
+
+  // One byte more: refused, before or after decoding, naming the limit.
+  model.file_data = std::vector<FileAttachmentModel>{{"scan.pdf", wrapped(std::string(3001, 'Z'))}};
+  BOOST_TEST(
+      has_field_error(validate(model, limits).error(), "model.FileData[0].FileData", "3000"));
+  // Far over: refused by the estimate, without decoding.
+  model.file_data = std::vector<FileAttachmentModel>{{"scan.pdf", wrapped(std::string(3006, 'Z'))}};
+  BOOST_TEST(has_field_error(validate(model, limits).error(), "model.FileData[0].FileData",
+                             "larger than the limit of 3000 bytes"));
+  // White space alone does not make a file look large.
+  model.file_data = std::vector<FileAttachmentModel>{
+      {"scan.pdf", std::string(100000, ' ') + domain::base64_encode("ok") + std::string(9, '\n')}};
+  BOOST_TEST(validate(model, limits).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
