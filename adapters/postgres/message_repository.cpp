@@ -11,7 +11,8 @@ namespace relay::pg {
 namespace {
 
 constexpr const char* message_lock_by_external_id = R"sql(
-SELECT id::text, requested_status, content_hash
+SELECT id::text, requested_status, content_hash,
+       (extract(epoch FROM creation_date) * 1000000)::bigint
 FROM messages
 WHERE vendor_id = $1 AND external_id = $2
 FOR UPDATE)sql";
@@ -21,7 +22,7 @@ INSERT INTO messages (vendor_id, external_id, from_external_id, from_name, subje
                       relay_subject, relay_body, requested_status, priority, destination,
                       intended_recipient_npi, content_hash)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13)
-RETURNING id::text)sql";
+RETURNING id::text, (extract(epoch FROM creation_date) * 1000000)::bigint)sql";
 
 // Refuses (no row updated) once any delivery has left 'draft': relayed content is never rewritten.
 constexpr const char* message_replace_draft = R"sql(
@@ -123,22 +124,23 @@ std::optional<ExistingMessage> MessageRepository::lock_by_external_id(
   existing.requested_status =
       domain::parse_status(result[0][1].as<std::string>()).value_or(domain::RequestedStatus::draft);
   existing.content_hash = result[0][2].as<std::string>();
+  existing.creation_date = result[0][3].as<domain::EpochMicros>();
   return existing;
 }
 
-std::string MessageRepository::insert(pqxx::work& tx, std::int64_t vendor_id,
-                                      const domain::ValidatedMessage& message) {
-  const std::string id =
+InsertedMessage MessageRepository::insert(pqxx::work& tx, std::int64_t vendor_id,
+                                          const domain::ValidatedMessage& message) {
+  const auto row =
       tx.exec_params1(message_insert, vendor_id, message.external_id, message.from_external_id,
                       text_or_null(message.from_name), text_or_null(message.subject),
                       text_or_null(message.body), message.relay_subject,
                       text_or_null(message.relay_body), domain::to_string(message.status),
                       priority_to_column(message.priority), message.route.destination,
                       text_array_literal(message.route.intended_recipient_npi),
-                      message.content_hash)[0]
-          .as<std::string>();
-  insert_children(tx, id, message);
-  return id;
+                      message.content_hash);
+  InsertedMessage inserted{row[0].as<std::string>(), row[1].as<domain::EpochMicros>()};
+  insert_children(tx, inserted.id, message);
+  return inserted;
 }
 
 void MessageRepository::replace_draft(pqxx::work& tx, const std::string& message_id,

@@ -18,6 +18,12 @@ struct ExistingMessage {
   std::string id;
   domain::RequestedStatus requested_status = domain::RequestedStatus::draft;
   std::string content_hash;
+  domain::EpochMicros creation_date = 0;
+};
+
+struct InsertedMessage {
+  std::string id;
+  domain::EpochMicros creation_date = 0;
 };
 
 enum class SentDateOperator {
@@ -73,9 +79,9 @@ class MessageRepository {
                                                             const std::string& external_id);
 
   // Inserts message, patients, attachments and one delivery per patient ('queued' when the message
-  // asks to be sent, else 'draft'); NOTIFYs the relay when anything was queued. Returns the new id.
-  // Throws pqxx::unique_violation when (vendor, external_id) exists already.
-  static std::string insert(pqxx::work& tx, std::int64_t vendor_id,
+  // asks to be sent, else 'draft'); NOTIFYs the relay when anything was queued. Returns the new id
+  // and creation date. Throws pqxx::unique_violation when (vendor, external_id) exists already.
+  static InsertedMessage insert(pqxx::work& tx, std::int64_t vendor_id,
                             const domain::ValidatedMessage& message);
 
   // Replaces a draft's content, patients, attachments and deliveries with the new version.

@@ -62,7 +62,8 @@ int serve_command(const config::Config& config) {
   // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte.
   http::Server server(
       io, config.http, [&api](http::Request& request) { return api.handle(request); },
-      &api::transport_error_response, api::make_precheck(tokens));
+      &api::transport_error_response, api::make_precheck(tokens),
+      http::BodyLimits{config.http.max_inflight_body_bytes, config.http.min_body_bytes_per_second});
   server.start();
 
   const std::string address = config.http.listen_host + ":" + std::to_string(server.port());

@@ -204,6 +204,16 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.http.shutdown_grace = std::chrono::seconds(read_integer(in, 0, 3600));
        }},
+      {"http", "max_inflight_body_bytes", false,
+       [](Config& c, const Input& in) {
+         c.http.max_inflight_body_bytes =
+             static_cast<std::size_t>(read_integer(in, 1, 68'719'476'736));
+       }},
+      {"http", "min_body_bytes_per_second", false,
+       [](Config& c, const Input& in) {
+         c.http.min_body_bytes_per_second =
+             static_cast<std::size_t>(read_integer(in, 1, 1'073'741'824));
+       }},
 
       {"database", "pool_size", false,
        [](Config& c, const Input& in) {

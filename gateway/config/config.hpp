@@ -26,6 +26,8 @@ struct HttpSettings {
   std::chrono::seconds keep_alive_timeout{60};
   std::size_t max_connections = 1024;
   std::chrono::seconds shutdown_grace{10};
+  std::size_t max_inflight_body_bytes = 256 * 1024 * 1024;  // all connections' bodies together
+  std::size_t min_body_bytes_per_second = 64 * 1024;        // slower uploads are cut off
 };
 
 struct DatabaseSettings {

@@ -8,6 +8,30 @@
 namespace relay::intake {
 namespace {
 
+// The stored model of a message this transaction just wrote: built from what was written, so the
+// answer needs no read-back (which would fetch every attachment's bytes again).
+domain::StoredMessage stored_from(const domain::ValidatedMessage& message, std::int64_t vendor_id,
+                                  std::string id, domain::EpochMicros creation_date) {
+  domain::StoredMessage stored;
+  stored.id = std::move(id);
+  stored.vendor_id = vendor_id;
+  stored.external_id = message.external_id;
+  stored.from_external_id = message.from_external_id;
+  stored.from_name = message.from_name;
+  stored.patients = message.patients;
+  stored.subject = message.subject;
+  stored.body = message.body;
+  stored.status = domain::PortalStatus::draft;  // Sent only once Metriport confirms delivery
+  stored.requested_status = message.status;
+  stored.priority = message.priority;
+  for (const auto& attachment : message.attachments) {
+    stored.files.push_back({attachment.file_name, attachment.bytes});
+  }
+  stored.creation_date = creation_date;
+  stored.content_hash = message.content_hash;
+  return stored;
+}
+
 std::string audit_detail(const domain::ValidatedMessage& message) {
   return "{\"patients\":" + std::to_string(message.patients.size()) +
          ",\"attachments\":" + std::to_string(message.attachments.size()) + "}";
@@ -44,7 +68,7 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
       if (existing) stored = StoredVersion{existing->requested_status, existing->content_hash};
       const auto action = decide_intake(stored, message.content_hash);
 
-      std::string message_id;
+      std::optional<domain::StoredMessage> answer;
       switch (action) {
         case IntakeAction::conflict:
           return domain::RequestError::field(
@@ -52,26 +76,27 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
               "A message with this ExternalId was already queued for delivery with different "
               "content; it can no longer be changed.",
               domain::ErrorKind::conflict);
-        case IntakeAction::unchanged:
-          message_id = existing->id;
+        case IntakeAction::unchanged:  // an identical post committed between our read and the lock
+          answer = pg::MessageRepository::find_by_external_id(tx, vendor_id, message.external_id);
           break;
-        case IntakeAction::create:
-          message_id = pg::MessageRepository::insert(tx, vendor_id, message);
+        case IntakeAction::create: {
+          auto inserted = pg::MessageRepository::insert(tx, vendor_id, message);
+          answer = stored_from(message, vendor_id, std::move(inserted.id), inserted.creation_date);
           break;
+        }
         case IntakeAction::update_draft:
-          message_id = existing->id;
-          pg::MessageRepository::replace_draft(tx, message_id, message);
+          pg::MessageRepository::replace_draft(tx, existing->id, message);
+          answer = stored_from(message, vendor_id, existing->id, existing->creation_date);
           break;
       }
+      if (!answer) throw std::logic_error("stored message vanished inside its own transaction");
       if (action != IntakeAction::unchanged) {
-        pg::append_audit_event(tx, {"vendor:" + std::to_string(vendor_id), "message", message_id,
+        pg::append_audit_event(tx, {"vendor:" + std::to_string(vendor_id), "message", answer->id,
                                     audit_event_for(action, message.status), audit_detail(message)});
       }
-      auto answer = pg::MessageRepository::find_by_external_id(tx, vendor_id, message.external_id);
       tx.commit();
-      if (!answer) throw std::logic_error("stored message vanished inside its own transaction");
       log::info(audit_event_for(action, message.status),
-                {{"message_id", message_id}, {"vendor_id", std::to_string(vendor_id)}});
+                {{"message_id", answer->id}, {"vendor_id", std::to_string(vendor_id)}});
       return IntakeResult{std::move(*answer), action};
     } catch (const pqxx::unique_violation&) {
       if (attempt >= 1) throw;  // the concurrent insert has committed: the retry sees it

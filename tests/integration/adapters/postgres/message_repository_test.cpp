@@ -68,7 +68,7 @@ struct Fixture {
 
   std::string insert(std::int64_t vendor, const ValidatedMessage& message) {
     pqxx::work tx(database.connection());
-    auto id = MessageRepository::insert(tx, vendor, message);
+    auto id = MessageRepository::insert(tx, vendor, message).id;
     tx.commit();
     return id;
   }
