@@ -1,13 +1,21 @@
 -- pgbench script for deploy/bench-intake.sh: the database work of one intake of a NEW message, statement
 -- for statement as IntakeService::store runs it (adapters/postgres/message_repository.cpp,
--- message_rows.cpp): lock-by-ExternalId, message + 2 patients + 1 attachment + 2 queued deliveries +
--- NOTIFY + audit event, then the read-back (message, patients, attachment bytes), in one transaction.
+-- message_rows.cpp): the read of an earlier version (none: a new message), then in one transaction
+-- lock-by-ExternalId, message + 2 patients + 1 attachment + 2 queued deliveries + NOTIFY + audit event.
+-- (The gateway answers from what it wrote: no read-back.)
 -- Run with -M extended (libpqxx exec_params = unnamed extended-protocol statements, like the gateway).
 -- Variables from -D: vendor (vendors.id), b64 (attachment base64), size (decoded bytes), sha (sha256
 -- hex of the bytes), hash (a content hash). The ExternalId is 'PGB-<client>-<random 62-bit>': unique.
 \set n random(1, 4611686018427387903)
+SELECT m.id::text, m.vendor_id, m.external_id, m.from_external_id, m.from_name, m.subject, m.body,
+       m.portal_status, m.requested_status, m.priority,
+       (extract(epoch FROM m.creation_date) * 1000000)::bigint,
+       (extract(epoch FROM m.sent_date) * 1000000)::bigint, m.content_hash
+FROM messages m
+WHERE m.vendor_id = :vendor AND m.external_id = 'PGB-' || :client_id::text || '-' || :n::text;
 BEGIN;
-SELECT id::text, requested_status, content_hash
+SELECT id::text, requested_status, content_hash,
+       (extract(epoch FROM creation_date) * 1000000)::bigint
 FROM messages
 WHERE vendor_id = :vendor AND external_id = 'PGB-' || :client_id::text || '-' || :n::text
 FOR UPDATE;
@@ -18,7 +26,7 @@ VALUES (:vendor, 'PGB-' || :client_id::text || '-' || :n::text, 'DR-100', 'Dr. A
         'Referral - cardiology', 'Please review the attached referral for cardiology consultation.',
         'Referral - cardiology', 'Please review the attached referral for cardiology consultation.',
         'Sent', 2, '2.16.840.1.113883.3.9621', '{}'::text[], :hash)
-RETURNING id::text AS mid \gset
+RETURNING id::text AS mid, (extract(epoch FROM creation_date) * 1000000)::bigint AS created \gset
 INSERT INTO message_patients (message_id, position, external_id, is_representative,
                               representative_external_id)
 SELECT :mid::uuid, p.ordinality - 1, p.external_id, p.is_representative, p.representative_external_id
@@ -36,18 +44,4 @@ SELECT pg_notify('relay_deliveries', :mid);
 INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
 VALUES ('vendor:' || :vendor::text, 'message', :mid, 'message.queued',
         '{"patients":2,"attachments":1}'::jsonb);
-SELECT m.id::text, m.vendor_id, m.external_id, m.from_external_id, m.from_name, m.subject, m.body,
-       m.portal_status, m.requested_status, m.priority,
-       (extract(epoch FROM m.creation_date) * 1000000)::bigint,
-       (extract(epoch FROM m.sent_date) * 1000000)::bigint, m.content_hash
-FROM messages m
-WHERE m.vendor_id = :vendor AND m.external_id = 'PGB-' || :client_id::text || '-' || :n::text;
-SELECT message_id::text, external_id, is_representative, representative_external_id
-FROM message_patients
-WHERE message_id = ANY(ARRAY[:mid::uuid])
-ORDER BY message_id, position;
-SELECT file_name, translate(encode(content, 'base64'), E'\n', '')
-FROM attachments
-WHERE message_id = :mid::uuid
-ORDER BY position;
 COMMIT;
