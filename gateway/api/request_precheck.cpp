@@ -88,8 +88,19 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
     const std::string path = normalised_path(target->path);
     const DeclaredBody body = declared_body(header);
 
-    if (path == paths::healthz || path == paths::readyz) return std::nullopt;
+    if (path == paths::healthz || path == paths::readyz) {
+      if (body.present) {
+        return transport_error_response(beast_http::status::payload_too_large,
+                                        "health checks take no request body", version);
+      }
+      return std::nullopt;
+    }
     if (path == paths::token) {
+      if (body.present && !body.length) {
+        // A chunked form could grow to the server's body limit: forms come with a length.
+        return transport_error_response(beast_http::status::length_required,
+                                        "the token request needs a Content-Length", version);
+      }
       if (body.length && *body.length > token_body_limit) {
         return transport_error_response(beast_http::status::payload_too_large,
                                         "request body too large", version);
