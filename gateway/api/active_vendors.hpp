@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include <boost/asio/awaitable.hpp>
@@ -19,12 +21,12 @@ class ActiveVendors {
 
   explicit ActiveVendors(pg::ConnectionPool& pool, std::chrono::seconds ttl = std::chrono::seconds(30));
 
-  // False for a disabled or deleted vendor.
-  boost::asio::awaitable<bool> is_active(std::int64_t vendor_id);
+  // The vendor's name while it is enabled; nullopt for a disabled or deleted vendor.
+  boost::asio::awaitable<std::optional<std::string>> active_name(std::int64_t vendor_id);
 
  private:
   struct Entry {
-    bool active = false;
+    std::optional<std::string> name;  // nullopt: disabled or deleted
     Clock::time_point checked;
   };
 

@@ -102,9 +102,10 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   }
   if (path != paths::messages && path != paths::search) co_return not_found_response(version);
 
-  auto vendor_id = authenticate(request);
-  if (vendor_id && !co_await active_vendors_.is_active(*vendor_id)) vendor_id.reset();
-  if (!vendor_id) {
+  const auto vendor_id = authenticate(request);
+  std::optional<std::string> vendor_name;
+  if (vendor_id) vendor_name = co_await active_vendors_.active_name(*vendor_id);
+  if (!vendor_name) {
     co_return unauthorized_response(version, request.find(beast_http::field::authorization) !=
                                                  request.end());
   }
@@ -112,7 +113,9 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
     if (method != beast_http::verb::get) co_return method_not_allowed(version, "GET");
     co_return co_await search_messages(request, target, *vendor_id);
   }
-  if (method == beast_http::verb::post) co_return co_await post_message(request, *vendor_id);
+  if (method == beast_http::verb::post) {
+    co_return co_await post_message(request, *vendor_id, *vendor_name);
+  }
   if (method == beast_http::verb::get) co_return co_await get_message(request, target, *vendor_id);
   co_return method_not_allowed(version, "GET, POST");
 }

@@ -30,7 +30,8 @@ class GatewayApi {
  private:
   boost::asio::awaitable<http::Response> route(http::Request& request, const RequestTarget& target);
   boost::asio::awaitable<http::Response> issue_token(http::Request& request);
-  boost::asio::awaitable<http::Response> post_message(http::Request& request, std::int64_t vendor_id);
+  boost::asio::awaitable<http::Response> post_message(http::Request& request, std::int64_t vendor_id,
+                                                      const std::string& vendor_name);
   boost::asio::awaitable<http::Response> get_message(http::Request& request, const RequestTarget& target,
                                                      std::int64_t vendor_id);
   boost::asio::awaitable<http::Response> search_messages(http::Request& request,

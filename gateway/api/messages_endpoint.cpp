@@ -38,7 +38,8 @@ boost::asio::awaitable<std::string> GatewayApi::encode_on_cpu_pool(const domain:
 }
 
 boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& request,
-                                                                std::int64_t vendor_id) {
+                                                                std::int64_t vendor_id,
+                                                                const std::string& vendor_name) {
   const unsigned version = request.version();
   const auto content_type = classify_content_type(request[beast_http::field::content_type]);
   if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
@@ -51,13 +52,14 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
   // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.
   auto validated = co_await http::run_on(
       cpu_pool_.get_executor(),
-      [this, &request, request_format]() -> domain::Outcome<domain::ValidatedMessage> {
+      [this, &request, &vendor_name, request_format]() -> domain::Outcome<domain::ValidatedMessage> {
         portal::DecodeLimits limits;
         limits.max_bytes = config_.http.body_limit_bytes;
         auto decoded = request_format == WireFormat::xml ? portal::decode_xml(request.body(), limits)
                                                          : portal::decode_json(request.body(), limits);
         if (!decoded) return decoded.take_error();
-        return intake::validate_message(decoded.value(), config_.intake, config_.routing);
+        return intake::validate_message(decoded.value(), config_.intake, config_.routing,
+                                        vendor_name);
       });
   if (!validated) co_return error_response(validated.error(), *answer_format, version);
 

@@ -333,21 +333,40 @@ domain::Route parse_route(const json::value& value, const std::string& name) {
   return route;
 }
 
+// The "default" and "routes" keys of a routing section (top level or one vendor's), under prefix.
+bool parse_route_entry(std::string_view field, const json::value& item, const std::string& prefix,
+                       std::map<std::string, domain::Route>& by_sender,
+                       std::optional<domain::Route>& default_route) {
+  if (field == "default") {
+    if (!item.is_null()) default_route = parse_route(item, prefix + ".default");
+    return true;
+  }
+  if (field != "routes") return false;
+  for (const auto& [sender, route] : as_object(item, prefix + ".routes")) {
+    if (sender.empty() || utf8_length(sender) > 255) {
+      fail(prefix + ".routes", "sender IDs must be 1..255 characters");
+    }
+    by_sender[std::string(sender)] = parse_route(route, prefix + ".routes." + std::string(sender));
+  }
+  return true;
+}
+
 RoutingTable parse_routing(const json::value& value) {
   RoutingTable table;
   for (const auto& [field, item] : as_object(value, "routing")) {
-    if (field == "default") {
-      if (!item.is_null()) table.default_route = parse_route(item, "routing.default");
-    } else if (field == "routes") {
-      for (const auto& [sender, route] : as_object(item, "routing.routes")) {
-        const std::string name = "routing.routes." + std::string(sender);
-        if (sender.empty() || utf8_length(sender) > 255) {
-          fail("routing.routes", "sender IDs must be 1..255 characters");
-        }
-        table.by_sender[std::string(sender)] = parse_route(route, name);
+    if (parse_route_entry(field, item, "routing", table.by_sender, table.default_route)) continue;
+    if (field != "vendors") fail("routing." + std::string(field), "unknown key");
+    for (const auto& [vendor, section] : as_object(item, "routing.vendors")) {
+      const std::string prefix = "routing.vendors." + std::string(vendor);
+      if (vendor.empty() || vendor.size() > 100) {
+        fail("routing.vendors", "vendor names must be 1..100 characters");
       }
-    } else {
-      fail("routing." + std::string(field), "unknown key");
+      auto& routes = table.by_vendor[std::string(vendor)];
+      for (const auto& [key, entry] : as_object(section, prefix)) {
+        if (!parse_route_entry(key, entry, prefix, routes.by_sender, routes.default_route)) {
+          fail(prefix + "." + std::string(key), "unknown key");
+        }
+      }
     }
   }
   return table;
@@ -457,6 +476,19 @@ std::optional<domain::Route> RoutingTable::route_for(const std::string& sender_e
     return found->second;
   }
   return default_route;
+}
+
+std::optional<domain::Route> RoutingTable::route_for(const std::string& vendor_name,
+                                                     const std::string& sender_external_id) const {
+  if (const auto vendor = by_vendor.find(vendor_name); vendor != by_vendor.end()) {
+    const auto& routes = vendor->second;
+    if (const auto found = routes.by_sender.find(sender_external_id);
+        found != routes.by_sender.end()) {
+      return found->second;
+    }
+    if (routes.default_route) return routes.default_route;
+  }
+  return route_for(sender_external_id);
 }
 
 Config load_config(const std::optional<std::string>& file_path) {

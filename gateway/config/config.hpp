@@ -51,11 +51,21 @@ struct IntakeLimits {
   std::string high_priority_subject_prefix;  // e.g. "[URGENT] "; empty for none
 };
 
+// One vendor's own routes, consulted before the global table (sender IDs are only unique per vendor).
+struct VendorRoutes {
+  std::map<std::string, domain::Route> by_sender;
+  std::optional<domain::Route> default_route;
+};
+
 struct RoutingTable {
   std::map<std::string, domain::Route> by_sender;  // keyed by FromSecureRecipientExternalId
   std::optional<domain::Route> default_route;
+  std::map<std::string, VendorRoutes> by_vendor;  // keyed by vendor name
   // The route for a sender, or nullopt when neither the table nor the default has one.
   std::optional<domain::Route> route_for(const std::string& sender_external_id) const;
+  // The vendor's route for the sender, then the vendor's default, then route_for(sender).
+  std::optional<domain::Route> route_for(const std::string& vendor_name,
+                                         const std::string& sender_external_id) const;
 };
 
 struct MetriportSettings {

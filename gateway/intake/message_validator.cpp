@@ -239,7 +239,8 @@ std::string content_hash(const domain::ValidatedMessage& message) {
 
 domain::Outcome<domain::ValidatedMessage> validate_message(
     const portal::OutgoingSecureMessageModel& model, const config::IntakeLimits& limits,
-    const config::RoutingTable& routing) {
+    const config::RoutingTable& routing,
+    const std::string& vendor_name) {
   Errors errors;
   domain::ValidatedMessage message;
 
@@ -320,7 +321,7 @@ domain::Outcome<domain::ValidatedMessage> validate_message(
   message.subject = model.subject;
   message.body = model.body;
 
-  auto route = routing.route_for(message.from_external_id);
+  auto route = routing.route_for(vendor_name, message.from_external_id);
   if (!route) {
     auto error = domain::RequestError::field("model.FromSecureRecipientExternalId",
                                              "No Metriport route is configured for sender '" +

@@ -181,6 +181,21 @@ BOOST_AUTO_TEST_CASE(vendors_never_see_each_others_messages) {
   BOOST_TEST(acme.get("/api/OutgoingSecureMessages?externalId=MSG-0001").body == posted.body);
 }
 
+BOOST_AUTO_TEST_CASE(each_vendor_routes_its_own_senders) {
+  gateway.reset();
+  GatewayFixture routed(R"({"routes": {"DR-100": {"destination": "global@x.direct.example.org"}},
+                            "vendors": {"acme": {"routes": {"DR-100":
+                                        {"destination": "acme@x.direct.example.org"}}}}})");
+  auto acme = routed.client_for(routed.add_vendor("acme"));
+  auto other = routed.client_for(routed.add_vendor("other"));
+  BOOST_TEST_REQUIRE(acme.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
+  BOOST_TEST_REQUIRE(other.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
+  BOOST_TEST(routed.count("SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
+                          "WHERE v.name = 'acme' AND m.destination = 'acme@x.direct.example.org'") == 1);
+  BOOST_TEST(routed.count("SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
+                          "WHERE v.name = 'other' AND m.destination = 'global@x.direct.example.org'") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(paths_and_parameter_names_are_case_insensitive) {
   auto client = client_for(add_vendor("acme"));
   BOOST_TEST_REQUIRE(client.post("/API/outgoingsecuremessages", sample("message.json")).status == 200);

@@ -155,6 +155,29 @@ BOOST_AUTO_TEST_CASE(default_route_catches_other_senders) {
   BOOST_TEST(config.routing.route_for("DR-2")->intended_recipient_npi.empty());
 }
 
+BOOST_AUTO_TEST_CASE(vendor_routes_come_before_the_global_table) {
+  CleanEnvironment env;
+  const auto path = env.write_file(R"({"routing": {
+    "default": {"destination": "global@example.direct.org"},
+    "routes": {"DR-100": {"destination": "global-dr100@example.direct.org"}},
+    "vendors": {
+      "acme": {"routes": {"DR-100": {"destination": "acme-dr100@example.direct.org"}}},
+      "other": {"default": {"destination": "other@example.direct.org"}}}}})");
+  const auto config = load_config(path);
+  const auto& routing = config.routing;
+  BOOST_TEST(routing.route_for("acme", "DR-100")->destination == "acme-dr100@example.direct.org");
+  BOOST_TEST(routing.route_for("acme", "DR-7")->destination == "global@example.direct.org");
+  BOOST_TEST(routing.route_for("other", "DR-100")->destination == "other@example.direct.org");
+  BOOST_TEST(routing.route_for("nobody", "DR-100")->destination ==
+             "global-dr100@example.direct.org");
+  BOOST_TEST(routing.route_for("DR-100")->destination == "global-dr100@example.direct.org");
+  expect_error(env.write_file(R"({"routing": {"vendors": {"acme": {"route": {}}}}})"),
+               {"routing.vendors.acme.route"});
+  expect_error(env.write_file(
+                   R"({"routing": {"vendors": {"acme": {"default": {"intended_recipient_npi": []}}}}})"),
+               {"routing.vendors.acme.default.destination"});
+}
+
 BOOST_AUTO_TEST_CASE(null_default_route_means_none) {
   CleanEnvironment env;
   const auto path = env.write_file(R"({"routing": {"default": null, "routes": {}}})");

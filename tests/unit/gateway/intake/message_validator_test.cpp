@@ -215,6 +215,16 @@ BOOST_AUTO_TEST_CASE(attachment_count_and_total_limits) {
   BOOST_TEST(has_field_error(validate(model, limits).error(), "model.FileData", "add up to 2"));
 }
 
+BOOST_AUTO_TEST_CASE(the_vendors_own_route_wins) {
+  auto routing = default_routing();
+  routing.by_vendor["acme"].by_sender["DR-100"] = domain::Route{"acme@example.direct.org", {}};
+  const auto model = valid_model();
+  BOOST_TEST(intake::validate_message(model, {}, routing, "acme")->route.destination ==
+             "acme@example.direct.org");
+  BOOST_TEST(intake::validate_message(model, {}, routing, "other")->route.destination ==
+             "intake@example.direct.org");
+}
+
 BOOST_AUTO_TEST_CASE(no_route_is_unprocessable_and_names_the_sender) {
   auto model = valid_model();
   config::RoutingTable empty;
