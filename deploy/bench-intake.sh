@@ -23,6 +23,8 @@ SQL_SCRIPT="$ROOT/deploy/bench/intake.sql"
 CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
 SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
 PG_CLUSTER="$ROOT/deploy/pg-cluster.sh"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$ROOT/deploy/lib.sh"
 
 die() {
   echo "bench-intake: $*" >&2
@@ -77,12 +79,7 @@ cleanup() {
     wait "$CHILD_PID" 2>/dev/null || true
   fi
   if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-      kill -0 "$GATEWAY_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$GATEWAY_PID" 2>/dev/null || true
+    stop_process "$GATEWAY_PID" 150
     wait "$GATEWAY_PID" 2>/dev/null || true
   fi
   local pg_stopped=1
@@ -120,7 +117,7 @@ chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the clus
 PG_DIR="$WORK_DIR/pg"
 
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
-port_in_use() { timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null; }
+port_in_use() { port_probe "$1" 1; }
 free_port() {
   local port tries
   for ((tries = 0; tries < 100; tries++)); do

@@ -17,6 +17,8 @@ CONFIG="$LOCAL_DIR/gateway.json"
 VENDOR_FILE="$LOCAL_DIR/demo-vendor.txt"
 SECRET_FILE="$LOCAL_DIR/token-secret"
 SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$ROOT/deploy/lib.sh"
 
 die() {
   echo "run-local: $*" >&2
@@ -27,8 +29,7 @@ bash deploy/install-deps.sh
 BUILD_TARGETS=relay-gateway bash deploy/build.sh # the tests are not needed to run it
 [ -x "$BINARY" ] || die "$BINARY was not built"
 # Checked before PostgreSQL starts, so a second copy of this script leaves the first one alone.
-# shellcheck disable=SC2016 # $0 expands in the inner shell
-if timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$GATEWAY_PORT" 2>/dev/null; then
+if port_probe "$GATEWAY_PORT"; then
   die "something already listens on 127.0.0.1:$GATEWAY_PORT (set RELAY_GATEWAY_PORT)"
 fi
 mkdir -p "$LOCAL_DIR"
@@ -40,12 +41,7 @@ GATEWAY_PID=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
   if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-      kill -0 "$GATEWAY_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$GATEWAY_PID" 2>/dev/null || true
+    stop_process "$GATEWAY_PID" 150
   fi
   if [ "$PG_STARTED" -eq 1 ]; then
     bash "$ROOT/deploy/pg-cluster.sh" stop "$PG_DIR" || true

@@ -13,6 +13,8 @@ FUZZ_BUILD_DIR="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_JOBS="${FUZZ_JOBS:-$(nproc)}"
 CTEST_TIMEOUT="${CTEST_TIMEOUT:-900}"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$ROOT/deploy/lib.sh"
 [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || { echo "run-tests: FUZZ_SECONDS must be a number" >&2; exit 2; }
 [[ "$FUZZ_JOBS" =~ ^[1-9][0-9]*$ ]] || FUZZ_JOBS=1
 
@@ -59,15 +61,12 @@ CHILDREN=()
 on_signal() {
   trap - INT TERM
   echo "run-tests: interrupted; stopping" >&2
-  local pid tries
+  local pid
   for pid in "${CHILDREN[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in "${CHILDREN[@]}"; do
-    for ((tries = 0; tries < 100; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+    wait_for_exit "$pid" 100
   done
   exit "$1"
 }
@@ -103,8 +102,7 @@ fi
 # Free means nothing accepts a connection on it; ports come from below the ephemeral range.
 port_is_free() {
   local rc=0
-  # shellcheck disable=SC2016 # $0 expands in the inner shell
-  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null || rc=$?
+  port_probe "$1" || rc=$?
   [ "$rc" -eq 1 ]
 }
 pick_port() {

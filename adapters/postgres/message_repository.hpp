@@ -13,6 +13,10 @@
 
 namespace relay::pg {
 
+// Reads that take several statements (a message, its patients, its files; a search page) run in one
+// snapshot, so a concurrent Draft update can never be seen half-applied.
+using SnapshotRead = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
 // What intake needs to decide how to treat a re-post of an ExternalId.
 struct ExistingMessage {
   std::string id;

@@ -84,7 +84,7 @@ boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& re
   }
   auto message = co_await pool_.run(
       [vendor_id, external_id](pqxx::connection& connection) {
-        pqxx::read_transaction tx(connection);
+        pg::SnapshotRead tx(connection);
         return pg::MessageRepository::find_by_external_id(tx, vendor_id, *external_id);
       });
   if (!message) {
@@ -108,7 +108,7 @@ boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request
 
   const pg::SearchQuery search = query.value();
   auto page = co_await pool_.run([vendor_id, &search](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pg::SnapshotRead tx(connection);
     return pg::MessageRepository::search(tx, vendor_id, search);
   });
 

@@ -51,7 +51,8 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
   }
   const auto username = field("username");
   const auto password = field("password");
-  const auto retry_after = login_throttle_.retry_after(username, auth::LoginThrottle::Clock::now());
+  const auto retry_after =
+      login_throttle_.begin_attempt(username, auth::LoginThrottle::Clock::now());
   if (retry_after.count() > 0) {
     log::warn("token.throttled", {{"retry_after_seconds", std::to_string(retry_after.count())}});
     auto response = oauth_error("invalid_grant", "Too many failed attempts; try again later.", version);
@@ -77,7 +78,6 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
         return vendor->id;
       });
   if (!vendor_id) {
-    login_throttle_.record_failure(username, auth::LoginThrottle::Clock::now());
     log::warn("token.refused", {{"reason", "invalid_grant"}});
     co_return oauth_error("invalid_grant", "The user name or password is incorrect.", version);
   }

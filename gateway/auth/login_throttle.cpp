@@ -1,4 +1,4 @@
-// Fixed-window failure counting per user name; memory is bounded by dropping expired windows and, when
+// Fixed-window attempt counting per user name (counted before the check, cleared on success); memory is bounded by dropping expired windows and, when
 // still full, refusing to track new names (which then fall back to PBKDF2's own cost).
 #include "gateway/auth/login_throttle.hpp"
 
@@ -8,32 +8,24 @@ LoginThrottle::LoginThrottle(std::size_t max_failures, std::chrono::seconds wind
                              std::size_t max_tracked_names)
     : max_failures_(max_failures), window_(window), max_tracked_names_(max_tracked_names) {}
 
-std::chrono::seconds LoginThrottle::retry_after(const std::string& user_name, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  const auto found = failures_.find(user_name);
-  if (found == failures_.end() || found->second.count < max_failures_) return std::chrono::seconds(0);
-  const auto window_end = found->second.window_start + window_;
-  if (now >= window_end) {
-    failures_.erase(found);
-    return std::chrono::seconds(0);
-  }
-  return std::chrono::ceil<std::chrono::seconds>(window_end - now);
-}
-
-void LoginThrottle::record_failure(const std::string& user_name, Clock::time_point now) {
+std::chrono::seconds LoginThrottle::begin_attempt(const std::string& user_name,
+                                                  Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto found = failures_.find(user_name);
+  if (found != failures_.end() && now >= found->second.window_start + window_) {
+    failures_.erase(found);
+    found = failures_.end();
+  }
   if (found == failures_.end()) {
     if (failures_.size() >= max_tracked_names_) forget_expired(now);
-    if (failures_.size() >= max_tracked_names_) return;
-    failures_.emplace(user_name, Failures{1, now});
-    return;
+    if (failures_.size() < max_tracked_names_) failures_.emplace(user_name, Failures{1, now});
+    return std::chrono::seconds(0);
   }
-  if (now >= found->second.window_start + window_) {
-    found->second = Failures{1, now};
-  } else {
-    ++found->second.count;
+  if (found->second.count >= max_failures_) {
+    return std::chrono::ceil<std::chrono::seconds>(found->second.window_start + window_ - now);
   }
+  ++found->second.count;
+  return std::chrono::seconds(0);
 }
 
 void LoginThrottle::record_success(const std::string& user_name) {

@@ -17,9 +17,10 @@ class LoginThrottle {
   LoginThrottle(std::size_t max_failures = 10, std::chrono::seconds window = std::chrono::minutes(5),
                 std::size_t max_tracked_names = 10000);
 
-  // Zero when the name may try now; otherwise how long until it may.
-  std::chrono::seconds retry_after(const std::string& user_name, Clock::time_point now);
-  void record_failure(const std::string& user_name, Clock::time_point now);
+  // Counts an attempt for the name before its password is checked, so parallel requests cannot
+  // all slip under the limit. Zero when the attempt may proceed; otherwise how long until one may.
+  std::chrono::seconds begin_attempt(const std::string& user_name, Clock::time_point now);
+  // A successful login forgets the name's attempts.
   void record_success(const std::string& user_name);
 
  private:

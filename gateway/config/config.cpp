@@ -467,6 +467,10 @@ void check_combination(const Config& config) {
   if (!config.tokens.secret.empty() && config.tokens.secret.size() < 32) {
     throw ConfigError("GATEWAY_TOKEN_SECRET: must be at least 32 bytes");
   }
+  // A body the whole budget cannot hold would be refused as "busy, retry" forever.
+  if (config.http.max_inflight_body_bytes < config.http.body_limit_bytes) {
+    throw ConfigError("http.max_inflight_body_bytes: must be at least http.body_limit_bytes");
+  }
 }
 
 }  // namespace

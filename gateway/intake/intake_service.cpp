@@ -54,7 +54,7 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
   // An identical re-post (a vendor's retry) is answered from a plain read: no row lock and no WAL
   // write, so retries neither queue behind each other nor cost a durable commit.
   {
-    pqxx::read_transaction tx(connection);
+    pg::SnapshotRead tx(connection);
     auto stored = pg::MessageRepository::find_by_external_id(tx, vendor_id, message.external_id);
     if (stored && stored->content_hash == message.content_hash) {
       return IntakeResult{std::move(*stored), IntakeAction::unchanged};

@@ -2,28 +2,17 @@
 // survives XML encode -> decode (less what XML 1.0 cannot carry) and the JSON codec unchanged.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "adapters/portal/json_codec.hpp"
 #include "adapters/portal/xml_codec.hpp"
+#include "round_trip_check.hpp"
 
 namespace {
 
 using relay::portal::OutgoingSecureMessageModel;
-
-// The encoders write an absent IsRepresentative as false (a non-nullable bool in .NET).
-OutgoingSecureMessageModel canonical(OutgoingSecureMessageModel model) {
-  if (model.patients) {
-    for (auto& patient : *model.patients) {
-      if (!patient.is_representative) patient.is_representative = false;
-    }
-  }
-  return model;
-}
 
 // What the XML encoder leaves out: C0 controls but tab/LF/CR, U+FFFE and U+FFFF.
 std::string xml_carriable(const std::string& text) {
@@ -68,34 +57,25 @@ OutgoingSecureMessageModel xml_carriable(OutgoingSecureMessageModel model) {
   return model;
 }
 
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "xml_codec_fuzz: %s\n", what);
-  std::abort();
-}
+constexpr relay::fuzz::Codec kXml{"xml_codec_fuzz", relay::portal::decode_xml,
+                                  relay::portal::encode_xml, relay::portal::encode_error_xml,
+                                  xml_carriable};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto first = relay::portal::decode_xml(body);
-  if (!first) {
-    if (first.error().fields.empty() &&
-        first.error().kind != relay::domain::ErrorKind::payload_too_large) {
-      fail("a bad_request error without a field");
-    }
-    (void)relay::portal::encode_error_xml(first.error());
-    return 0;
-  }
-  const OutgoingSecureMessageModel expected = canonical(first.value());
-  const std::string encoded = relay::portal::encode_xml(first.value());
-  auto second = relay::portal::decode_xml(encoded);
-  if (!second) fail("the encoder's output does not decode");
-  if (!(second.value() == xml_carriable(expected))) fail("decode(encode(m)) differs from m");
-  if (relay::portal::encode_xml(second.value()) != encoded) fail("encoding is not stable");
+  const auto first = relay::fuzz::check_round_trip(kXml, body);
+  if (!first) return 0;
+  const OutgoingSecureMessageModel expected = relay::fuzz::canonical(*first);
 
   // JSON carries every character, so its round trip gives back the decoded model whole.
-  auto via_json = relay::portal::decode_json(relay::portal::encode_json(first.value()));
-  if (!via_json) fail("the JSON encoding of an XML-decoded model does not decode");
-  if (!(via_json.value() == expected)) fail("the JSON round trip differs from the XML decoding");
+  auto via_json = relay::portal::decode_json(relay::portal::encode_json(*first));
+  if (!via_json) {
+    relay::fuzz::fail(kXml.target, "the JSON encoding of an XML-decoded model does not decode");
+  }
+  if (!(via_json.value() == expected)) {
+    relay::fuzz::fail(kXml.target, "the JSON round trip differs from the XML decoding");
+  }
   return 0;
 }

@@ -3,49 +3,21 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "adapters/portal/json_codec.hpp"
 #include "adapters/portal/xml_codec.hpp"
+#include "codec_test_support.hpp"
 
 namespace relay::portal {
 namespace {
 
+using codec_test::contains;
+using codec_test::read_sample;
 using domain::ErrorKind;
 
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(RELAY_SAMPLES_DIR) + "/" + name, std::ios::binary);
-  BOOST_REQUIRE_MESSAGE(in, "cannot open sample " << name);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-OutgoingSecureMessageModel decode_ok(std::string_view body, const DecodeLimits& limits = {}) {
-  auto decoded = decode_xml(body, limits);
-  if (!decoded) {
-    const auto& error = decoded.error();
-    BOOST_FAIL("decode failed: " << error.message << " "
-                                 << (error.fields.empty()
-                                         ? ""
-                                         : error.fields[0].field + ": " + error.fields[0].message));
-  }
-  return std::move(decoded).value();
-}
-
-domain::FieldError decode_error(std::string_view body, const DecodeLimits& limits = {}) {
-  auto decoded = decode_xml(body, limits);
-  BOOST_REQUIRE(!decoded);
-  BOOST_REQUIRE(decoded.error().kind == ErrorKind::bad_request);
-  BOOST_REQUIRE_EQUAL(decoded.error().fields.size(), 1u);
-  return decoded.error().fields[0];
-}
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+constexpr codec_test::DecodeOk<decode_xml> decode_ok;
+constexpr codec_test::DecodeError<decode_xml> decode_error;
 
 std::string repeat(std::string_view text, std::size_t times) {
   std::string out;

@@ -178,6 +178,15 @@ BOOST_AUTO_TEST_CASE(vendor_routes_come_before_the_global_table) {
                {"routing.vendors.acme.default.destination"});
 }
 
+BOOST_AUTO_TEST_CASE(body_budget_must_hold_one_whole_body) {
+  CleanEnvironment env;
+  expect_error(env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 999}})"),
+               {"http.max_inflight_body_bytes"});
+  const auto config = load_config(
+      env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 1000}})"));
+  BOOST_TEST(config.http.max_inflight_body_bytes == 1000u);
+}
+
 BOOST_AUTO_TEST_CASE(null_default_route_means_none) {
   CleanEnvironment env;
   const auto path = env.write_file(R"({"routing": {"default": null, "routes": {}}})");
