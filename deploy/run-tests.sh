@@ -98,6 +98,16 @@ if ! BUILD_DIR="$BUILD_DIR" run_child bash "$ROOT/deploy/build.sh"; then
   finish
 fi
 
+# --- house style: every C++ file as clang-format (root .clang-format) writes it ------------------
+if command -v clang-format >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  mapfile -t cxx_files < <(git -C "$ROOT" ls-files '*.cpp' '*.hpp')
+  if (cd "$ROOT" && clang-format --dry-run -Werror "${cxx_files[@]}" >/dev/null 2>&1); then
+    stage_pass "format" "${#cxx_files[@]} files"
+  else
+    stage_fail "format" "run: clang-format -i \$(git ls-files '*.cpp' '*.hpp')"
+  fi
+fi
+
 # --- private PostgreSQL cluster on a free loopback port -----------------------------------------
 # Free means nothing accepts a connection on it; ports come from below the ephemeral range.
 port_is_free() {

@@ -2,4 +2,6 @@
 // Kept tiny so the whole program is testable as a library.
 #include "gateway/cli/cli.hpp"
 
-int main(int argc, char** argv) { return relay::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return relay::cli::run(argc, argv);
+}

@@ -1,5 +1,6 @@
 // A pool of libpqxx connections served by its own threads, so the HTTP I/O threads never block.
-// run(f) executes f(connection) on a database thread and resumes the awaiting coroutine with the result.
+// run(f) executes f(connection) on a database thread and resumes the awaiting coroutine with the
+// result.
 #pragma once
 
 #include <condition_variable>

@@ -130,14 +130,12 @@ std::optional<ExistingMessage> MessageRepository::lock_by_external_id(
 
 InsertedMessage MessageRepository::insert(pqxx::work& tx, std::int64_t vendor_id,
                                           const domain::ValidatedMessage& message) {
-  const auto row =
-      tx.exec_params1(message_insert, vendor_id, message.external_id, message.from_external_id,
-                      text_or_null(message.from_name), text_or_null(message.subject),
-                      text_or_null(message.body), message.relay_subject,
-                      text_or_null(message.relay_body), domain::to_string(message.status),
-                      priority_to_column(message.priority), message.route.destination,
-                      text_array_literal(message.route.intended_recipient_npi),
-                      message.content_hash);
+  const auto row = tx.exec_params1(
+      message_insert, vendor_id, message.external_id, message.from_external_id,
+      text_or_null(message.from_name), text_or_null(message.subject), text_or_null(message.body),
+      message.relay_subject, text_or_null(message.relay_body), domain::to_string(message.status),
+      priority_to_column(message.priority), message.route.destination,
+      text_array_literal(message.route.intended_recipient_npi), message.content_hash);
   InsertedMessage inserted{row[0].as<std::string>(), row[1].as<domain::EpochMicros>()};
   insert_children(tx, inserted.id, message);
   return inserted;

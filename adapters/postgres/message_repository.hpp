@@ -1,5 +1,6 @@
-// SQL for outgoing messages: insert, draft replacement, read back and search, always scoped to a vendor.
-// Functions run inside the caller's transaction so intake stores message, patients, files and deliveries at once.
+// SQL for outgoing messages: insert, draft replacement, read back and search, always scoped to a
+// vendor. Functions run inside the caller's transaction so intake stores message, patients, files
+// and deliveries at once.
 #pragma once
 
 #include <cstdint>
@@ -32,24 +33,24 @@ struct InsertedMessage {
 
 enum class SentDateOperator {
   none,
-  equals,              // same UTC day as sent_date1
-  greater_than,        // after sent_date1
-  less_than,           // before sent_date1
+  equals,        // same UTC day as sent_date1
+  greater_than,  // after sent_date1
+  less_than,     // before sent_date1
   greater_or_equal,
   less_or_equal,
-  between,             // sent_date1 <= sent_date <= sent_date2
-  different_than,      // not on the UTC day of sent_date1
+  between,         // sent_date1 <= sent_date <= sent_date2
+  different_than,  // not on the UTC day of sent_date1
 };
 
 struct SearchQuery {
   std::optional<domain::PortalStatus> status;
   std::optional<domain::Priority> priority;
-  std::optional<std::string> from_text;     // contains, in sender external ID or name
-  std::optional<std::string> subject;       // contains, case-insensitive
-  std::optional<std::string> body;          // contains, case-insensitive
+  std::optional<std::string> from_text;            // contains, in sender external ID or name
+  std::optional<std::string> subject;              // contains, case-insensitive
+  std::optional<std::string> body;                 // contains, case-insensitive
   std::optional<std::string> patient_external_id;  // exact
-  std::optional<std::string> from_name;     // contains, case-insensitive
-  std::optional<std::string> search_term;   // contains, in subject, body or sender
+  std::optional<std::string> from_name;            // contains, case-insensitive
+  std::optional<std::string> search_term;          // contains, in subject, body or sender
   SentDateOperator sent_date_operator = SentDateOperator::none;
   std::optional<domain::EpochMicros> sent_date1;
   std::optional<domain::EpochMicros> sent_date2;
@@ -72,7 +73,7 @@ struct AuditEvent {
   std::string actor;        // "vendor:<id>", "relay:<instance>", "operator:<name>", "system"
   std::string entity_type;  // "message", "delivery", "vendor"
   std::string entity_id;
-  std::string event;        // "message.created", "message.draft_updated", ...
+  std::string event;               // "message.created", "message.draft_updated", ...
   std::string detail_json = "{}";  // IDs, counts and reasons only: never PHI
 };
 
@@ -86,7 +87,7 @@ class MessageRepository {
   // asks to be sent, else 'draft'); NOTIFYs the relay when anything was queued. Returns the new id
   // and creation date. Throws pqxx::unique_violation when (vendor, external_id) exists already.
   static InsertedMessage insert(pqxx::work& tx, std::int64_t vendor_id,
-                            const domain::ValidatedMessage& message);
+                                const domain::ValidatedMessage& message);
 
   // Replaces a draft's content, patients, attachments and deliveries with the new version.
   static void replace_draft(pqxx::work& tx, const std::string& message_id,

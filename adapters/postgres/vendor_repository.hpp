@@ -1,5 +1,6 @@
 // SQL for vendor accounts: creation by the CLI and credential lookup for POST /token.
-// Passwords arrive here already hashed (gateway/auth/password_hash.hpp); this file never sees one in clear.
+// Passwords arrive here already hashed (gateway/auth/password_hash.hpp); this file never sees one
+// in clear.
 #pragma once
 
 #include <cstdint>

@@ -19,7 +19,8 @@ class ActiveVendors {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit ActiveVendors(pg::ConnectionPool& pool, std::chrono::seconds ttl = std::chrono::seconds(30));
+  explicit ActiveVendors(pg::ConnectionPool& pool,
+                         std::chrono::seconds ttl = std::chrono::seconds(30));
 
   // The vendor's name while it is enabled; nullopt for a disabled or deleted vendor.
   boost::asio::awaitable<std::optional<std::string>> active_name(std::int64_t vendor_id);

@@ -1,5 +1,5 @@
-// Request dispatch: path and method matching, authentication, the access log line, and the mapping of
-// any escaping exception to a 500 that discloses nothing.
+// Request dispatch: path and method matching, authentication, the access log line, and the mapping
+// of any escaping exception to a 500 that discloses nothing.
 #include "gateway/api/gateway_api.hpp"
 
 #include <algorithm>
@@ -26,9 +26,10 @@ const char* route_label(const std::string& path) {
 }
 
 http::Response method_not_allowed(unsigned version, const char* allow) {
-  auto response = make_response(beast_http::status::method_not_allowed,
-                                R"({"message":"The requested resource does not support this HTTP method."})",
-                                WireFormat::json, version);
+  auto response =
+      make_response(beast_http::status::method_not_allowed,
+                    R"({"message":"The requested resource does not support this HTTP method."})",
+                    WireFormat::json, version);
   response.set(beast_http::field::allow, allow);
   return response;
 }
@@ -93,7 +94,8 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   const unsigned version = request.version();
 
   if (path == paths::healthz) {
-    co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json, version);
+    co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json,
+                            version);
   }
   if (path == paths::readyz) co_return co_await readiness(request);
   if (path == paths::token) {
@@ -106,8 +108,8 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   std::optional<std::string> vendor_name;
   if (vendor_id) vendor_name = co_await active_vendors_.active_name(*vendor_id);
   if (!vendor_name) {
-    co_return unauthorized_response(version, request.find(beast_http::field::authorization) !=
-                                                 request.end());
+    co_return unauthorized_response(
+        version, request.find(beast_http::field::authorization) != request.end());
   }
   if (path == paths::search) {
     if (method != beast_http::verb::get) co_return method_not_allowed(version, "GET");

@@ -1,5 +1,5 @@
-// The gateway's HTTP API: routing (case-insensitive paths, as ASP.NET), bearer authentication and the
-// portal endpoints. One handle() per request; each endpoint lives in its own file.
+// The gateway's HTTP API: routing (case-insensitive paths, as ASP.NET), bearer authentication and
+// the portal endpoints. One handle() per request; each endpoint lives in its own file.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,8 @@ namespace relay::api {
 
 class GatewayApi {
  public:
-  GatewayApi(const config::Config& config, pg::ConnectionPool& pool, const auth::TokenSigner& tokens);
+  GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
+             const auth::TokenSigner& tokens);
 
   // Never throws: infrastructure failures become a logged, undisclosing 500.
   boost::asio::awaitable<http::Response> handle(http::Request& request);
@@ -30,9 +31,11 @@ class GatewayApi {
  private:
   boost::asio::awaitable<http::Response> route(http::Request& request, const RequestTarget& target);
   boost::asio::awaitable<http::Response> issue_token(http::Request& request);
-  boost::asio::awaitable<http::Response> post_message(http::Request& request, std::int64_t vendor_id,
+  boost::asio::awaitable<http::Response> post_message(http::Request& request,
+                                                      std::int64_t vendor_id,
                                                       const std::string& vendor_name);
-  boost::asio::awaitable<http::Response> get_message(http::Request& request, const RequestTarget& target,
+  boost::asio::awaitable<http::Response> get_message(http::Request& request,
+                                                     const RequestTarget& target,
                                                      std::int64_t vendor_id);
   boost::asio::awaitable<http::Response> search_messages(http::Request& request,
                                                          const RequestTarget& target,

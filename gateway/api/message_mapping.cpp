@@ -27,8 +27,8 @@ portal::OutgoingSecureMessageModel to_portal_model(const domain::StoredMessage& 
   std::vector<portal::PatientRecipientModel> patients;
   patients.reserve(message.patients.size());
   for (const auto& patient : message.patients) {
-    patients.push_back({patient.external_id, patient.is_representative,
-                        patient.representative_external_id});
+    patients.push_back(
+        {patient.external_id, patient.is_representative, patient.representative_external_id});
   }
   model.patients = std::move(patients);
   model.priority = domain::to_string(message.priority);

@@ -1,5 +1,6 @@
 // The OutgoingSecureMessages endpoints: POST (store or draft), GET by ExternalId, and search.
-// Every query is scoped to the authenticated vendor, so another vendor's message is simply not found.
+// Every query is scoped to the authenticated vendor, so another vendor's message is simply not
+// found.
 #include "adapters/portal/json_codec.hpp"
 #include "adapters/portal/paged_list.hpp"
 #include "adapters/portal/xml_codec.hpp"
@@ -30,8 +31,8 @@ http::Response not_acceptable(unsigned version) {
 }  // namespace
 
 // Base64 of up to the attachment limit is CPU work: done on the CPU pool, off the I/O threads.
-boost::asio::awaitable<std::string> GatewayApi::encode_on_cpu_pool(const domain::StoredMessage& message,
-                                                                   WireFormat format) {
+boost::asio::awaitable<std::string> GatewayApi::encode_on_cpu_pool(
+    const domain::StoredMessage& message, WireFormat format) {
   co_return co_await http::run_on(cpu_pool_.get_executor(), [&message, format] {
     return encode(to_portal_model(message), format);
   });
@@ -45,22 +46,25 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
   if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
     co_return unsupported_media_type_response(version);
   }
-  const auto request_format = content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
+  const auto request_format =
+      content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
   const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
   if (!answer_format) co_return not_acceptable(version);
 
   // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.
-  auto validated = co_await http::run_on(
-      cpu_pool_.get_executor(),
-      [this, &request, &vendor_name, request_format]() -> domain::Outcome<domain::ValidatedMessage> {
-        portal::DecodeLimits limits;
-        limits.max_bytes = config_.http.body_limit_bytes;
-        auto decoded = request_format == WireFormat::xml ? portal::decode_xml(request.body(), limits)
-                                                         : portal::decode_json(request.body(), limits);
-        if (!decoded) return decoded.take_error();
-        return intake::validate_message(decoded.value(), config_.intake, config_.routing,
-                                        vendor_name);
-      });
+  auto validated =
+      co_await http::run_on(cpu_pool_.get_executor(),
+                            [this, &request, &vendor_name,
+                             request_format]() -> domain::Outcome<domain::ValidatedMessage> {
+                              portal::DecodeLimits limits;
+                              limits.max_bytes = config_.http.body_limit_bytes;
+                              auto decoded = request_format == WireFormat::xml
+                                                 ? portal::decode_xml(request.body(), limits)
+                                                 : portal::decode_json(request.body(), limits);
+                              if (!decoded) return decoded.take_error();
+                              return intake::validate_message(decoded.value(), config_.intake,
+                                                              config_.routing, vendor_name);
+                            });
   if (!validated) co_return error_response(validated.error(), *answer_format, version);
 
   auto stored = co_await intake_.submit(vendor_id, validated.value());
@@ -74,7 +78,8 @@ boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& re
                                                                const RequestTarget& target,
                                                                std::int64_t vendor_id) {
   const unsigned version = request.version();
-  const auto answer_format = format_from_accept(request[beast_http::field::accept], WireFormat::json);
+  const auto answer_format =
+      format_from_accept(request[beast_http::field::accept], WireFormat::json);
   if (!answer_format) co_return not_acceptable(version);
   const auto* external_id = target.param("externalid");
   if (!external_id || external_id->empty()) {
@@ -82,11 +87,10 @@ boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& re
         domain::RequestError::field("externalId", "The externalId query parameter is required."),
         *answer_format, version);
   }
-  auto message = co_await pool_.run(
-      [vendor_id, external_id](pqxx::connection& connection) {
-        pg::SnapshotRead tx(connection);
-        return pg::MessageRepository::find_by_external_id(tx, vendor_id, *external_id);
-      });
+  auto message = co_await pool_.run([vendor_id, external_id](pqxx::connection& connection) {
+    pg::SnapshotRead tx(connection);
+    return pg::MessageRepository::find_by_external_id(tx, vendor_id, *external_id);
+  });
   if (!message) {
     co_return error_response(
         domain::RequestError::plain(domain::ErrorKind::not_found,
@@ -102,7 +106,8 @@ boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request
                                                                    const RequestTarget& target,
                                                                    std::int64_t vendor_id) {
   const unsigned version = request.version();
-  if (!accepts_format(request[beast_http::field::accept], WireFormat::json)) co_return not_acceptable(version);
+  if (!accepts_format(request[beast_http::field::accept], WireFormat::json))
+    co_return not_acceptable(version);
   auto query = parse_search_parameters(target);
   if (!query) co_return error_response(query.error(), WireFormat::json, version);
 
@@ -119,7 +124,8 @@ boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request
   list.total_pages = (page.total_items + search.items_per_page - 1) / search.items_per_page;
   const std::int64_t offset = static_cast<std::int64_t>(search.page - 1) * search.items_per_page;
   list.first_row_on_page = page.rows.empty() ? 0 : offset + 1;
-  list.last_row_on_page = page.rows.empty() ? 0 : offset + static_cast<std::int64_t>(page.rows.size());
+  list.last_row_on_page =
+      page.rows.empty() ? 0 : offset + static_cast<std::int64_t>(page.rows.size());
   list.rows.reserve(page.rows.size());
   for (const auto& row : page.rows) list.rows.push_back(to_portal_model(row));
   // The paged wrapper is answered in JSON, the form every known client reads (see README, API).

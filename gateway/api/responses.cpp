@@ -1,5 +1,6 @@
-// Maps ErrorKind to HTTP statuses and encodes the portal's {"message","modelState"} body in the answer's
-// format. Every answer is marked no-store: message content is PHI and must not sit in shared caches.
+// Maps ErrorKind to HTTP statuses and encodes the portal's {"message","modelState"} body in the
+// answer's format. Every answer is marked no-store: message content is PHI and must not sit in
+// shared caches.
 #include "gateway/api/responses.hpp"
 
 #include "adapters/portal/json_codec.hpp"
@@ -9,14 +10,22 @@ namespace relay::api {
 
 beast_http::status status_for(domain::ErrorKind kind) {
   switch (kind) {
-    case domain::ErrorKind::bad_request: return beast_http::status::bad_request;
-    case domain::ErrorKind::unauthorized: return beast_http::status::unauthorized;
-    case domain::ErrorKind::not_found: return beast_http::status::not_found;
-    case domain::ErrorKind::conflict: return beast_http::status::conflict;
-    case domain::ErrorKind::payload_too_large: return beast_http::status::payload_too_large;
-    case domain::ErrorKind::unsupported_media_type: return beast_http::status::unsupported_media_type;
-    case domain::ErrorKind::unprocessable: return beast_http::status::unprocessable_entity;
-    case domain::ErrorKind::not_acceptable: return beast_http::status::not_acceptable;
+    case domain::ErrorKind::bad_request:
+      return beast_http::status::bad_request;
+    case domain::ErrorKind::unauthorized:
+      return beast_http::status::unauthorized;
+    case domain::ErrorKind::not_found:
+      return beast_http::status::not_found;
+    case domain::ErrorKind::conflict:
+      return beast_http::status::conflict;
+    case domain::ErrorKind::payload_too_large:
+      return beast_http::status::payload_too_large;
+    case domain::ErrorKind::unsupported_media_type:
+      return beast_http::status::unsupported_media_type;
+    case domain::ErrorKind::unprocessable:
+      return beast_http::status::unprocessable_entity;
+    case domain::ErrorKind::not_acceptable:
+      return beast_http::status::not_acceptable;
   }
   return beast_http::status::bad_request;
 }
@@ -39,10 +48,9 @@ http::Response error_response(const domain::RequestError& error, WireFormat form
 }
 
 http::Response unauthorized_response(unsigned version, bool token_was_sent) {
-  auto response = make_response(
-      beast_http::status::unauthorized,
-      R"({"message":"Authorization has been denied for this request."})", WireFormat::json,
-      version);
+  auto response = make_response(beast_http::status::unauthorized,
+                                R"({"message":"Authorization has been denied for this request."})",
+                                WireFormat::json, version);
   response.set(beast_http::field::www_authenticate,
                token_was_sent ? R"(Bearer error="invalid_token")" : "Bearer");
   return response;
@@ -56,7 +64,8 @@ http::Response internal_error_response(unsigned version) {
 http::Response transport_error_response(beast_http::status status, std::string_view reason,
                                         unsigned version) {
   auto error = domain::RequestError::plain(domain::ErrorKind::bad_request, std::string(reason));
-  auto response = make_response(status, portal::encode_error_json(error), WireFormat::json, version);
+  auto response =
+      make_response(status, portal::encode_error_json(error), WireFormat::json, version);
   response.keep_alive(false);
   return response;
 }

@@ -28,10 +28,14 @@ std::optional<int> whole_number(const std::string& text) {
 std::optional<pg::SentDateOperator> parse_operator(const std::string& text) {
   using Op = pg::SentDateOperator;
   static const std::pair<const char*, Op> names[] = {
-      {"NotCompare", Op::none},         {"Equals", Op::equals},
-      {"GreaterThan", Op::greater_than}, {"LessThan", Op::less_than},
-      {"GreaterThanOrEqual", Op::greater_or_equal}, {"LessThanOrEqual", Op::less_or_equal},
-      {"Between", Op::between},          {"DifferentThan", Op::different_than},
+      {"NotCompare", Op::none},
+      {"Equals", Op::equals},
+      {"GreaterThan", Op::greater_than},
+      {"LessThan", Op::less_than},
+      {"GreaterThanOrEqual", Op::greater_or_equal},
+      {"LessThanOrEqual", Op::less_or_equal},
+      {"Between", Op::between},
+      {"DifferentThan", Op::different_than},
   };
   for (const auto& [name, op] : names) {
     if (domain::iequals(text, name)) return op;
@@ -56,7 +60,8 @@ domain::Outcome<pg::SearchQuery> parse_search_parameters(const RequestTarget& ta
   }
   if (auto priority = text_param(target, "priority")) {
     query.priority = domain::parse_priority(*priority);
-    if (!query.priority) errors.fields.push_back({"priority", "priority must be Normal, High or Low."});
+    if (!query.priority)
+      errors.fields.push_back({"priority", "priority must be Normal, High or Low."});
   }
   query.from_text = text_param(target, "fromtext");
   query.subject = text_param(target, "subject");
@@ -93,16 +98,16 @@ domain::Outcome<pg::SearchQuery> parse_search_parameters(const RequestTarget& ta
   if (auto op = text_param(target, "sentdateoperator")) {
     auto parsed = parse_operator(*op);
     if (!parsed) {
-      errors.fields.push_back({"sentDateOperator",
-                               "sentDateOperator must be NotCompare, Equals, GreaterThan, LessThan, "
-                               "GreaterThanOrEqual, LessThanOrEqual, Between or DifferentThan."});
+      errors.fields.push_back(
+          {"sentDateOperator",
+           "sentDateOperator must be NotCompare, Equals, GreaterThan, LessThan, "
+           "GreaterThanOrEqual, LessThanOrEqual, Between or DifferentThan."});
     } else {
       query.sent_date_operator = *parsed;
     }
   }
-  for (const auto& [name, key, slot] :
-       {std::tuple{"sentDate1", "sentdate1", &query.sent_date1},
-        std::tuple{"sentDate2", "sentdate2", &query.sent_date2}}) {
+  for (const auto& [name, key, slot] : {std::tuple{"sentDate1", "sentdate1", &query.sent_date1},
+                                        std::tuple{"sentDate2", "sentdate2", &query.sent_date2}}) {
     if (auto text = text_param(target, key)) {
       *slot = domain::parse_portal_timestamp(*text);
       if (!*slot) {
@@ -116,7 +121,8 @@ domain::Outcome<pg::SearchQuery> parse_search_parameters(const RequestTarget& ta
     if (!query.sent_date1) {
       errors.fields.push_back({"sentDate1", "sentDate1 is required with sentDateOperator."});
     } else if (query.sent_date_operator == pg::SentDateOperator::between && !query.sent_date2) {
-      errors.fields.push_back({"sentDate2", "sentDate2 is required when sentDateOperator is Between."});
+      errors.fields.push_back(
+          {"sentDate2", "sentDate2 is required when sentDateOperator is Between."});
     }
   }
   if (!errors.fields.empty()) return errors;

@@ -1,5 +1,6 @@
-// POST /token: the portal's OAuth2 password grant. Answers as ASP.NET's OAuth server does, so vendor
-// clients parse it unchanged; the slow password hash runs on a database thread, never an I/O thread.
+// POST /token: the portal's OAuth2 password grant. Answers as ASP.NET's OAuth server does, so
+// vendor clients parse it unchanged; the slow password hash runs on a database thread, never an I/O
+// thread.
 #include <boost/json.hpp>
 
 #include "adapters/postgres/vendor_repository.hpp"
@@ -47,7 +48,8 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
     co_return oauth_error("invalid_request", "The grant_type parameter is required.", version);
   }
   if (grant_type != "password") {
-    co_return oauth_error("unsupported_grant_type", "Only grant_type=password is supported.", version);
+    co_return oauth_error("unsupported_grant_type", "Only grant_type=password is supported.",
+                          version);
   }
   const auto username = field("username");
   const auto password = field("password");
@@ -55,7 +57,8 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
       login_throttle_.begin_attempt(username, auth::LoginThrottle::Clock::now());
   if (retry_after.count() > 0) {
     log::warn("token.throttled", {{"retry_after_seconds", std::to_string(retry_after.count())}});
-    auto response = oauth_error("invalid_grant", "Too many failed attempts; try again later.", version);
+    auto response =
+        oauth_error("invalid_grant", "Too many failed attempts; try again later.", version);
     response.result(beast_http::status::too_many_requests);
     response.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
     co_return response;

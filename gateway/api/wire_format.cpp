@@ -1,5 +1,6 @@
-// Media-type parsing for content negotiation; tolerant of spacing, case and parameters, strict on charset.
-// Accept ranges: exact JSON/XML types, application/* and text/* (JSON first), */* (the fallback).
+// Media-type parsing for content negotiation; tolerant of spacing, case and parameters, strict on
+// charset. Accept ranges: exact JSON/XML types, application/* and text/* (JSON first), */* (the
+// fallback).
 #include "gateway/api/wire_format.hpp"
 
 #include <string>

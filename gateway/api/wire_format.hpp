@@ -1,5 +1,5 @@
-// Content negotiation as ASP.NET Web API does it: the request's format from Content-Type, the answer's
-// from Accept (q-values honoured), defaulting to the request's format.
+// Content negotiation as ASP.NET Web API does it: the request's format from Content-Type, the
+// answer's from Accept (q-values honoured), defaulting to the request's format.
 #pragma once
 
 #include <optional>
@@ -11,7 +11,8 @@ enum class WireFormat { json, xml };
 
 enum class ContentTypeCheck { json, xml, missing, unsupported };
 
-// application/json, text/json (+json suffixes) or application/xml, text/xml; a charset other than UTF-8 is unsupported.
+// application/json, text/json (+json suffixes) or application/xml, text/xml; a charset other than
+// UTF-8 is unsupported.
 ContentTypeCheck classify_content_type(std::string_view content_type);
 
 // The answer format for an Accept header; nullopt when it accepts neither JSON nor XML (406).
@@ -20,6 +21,7 @@ std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat
 // True when the Accept header (empty: anything) admits the format at a quality above zero.
 bool accepts_format(std::string_view accept, WireFormat format);
 
-const char* media_type(WireFormat format);  // "application/json; charset=utf-8" | "application/xml; charset=utf-8"
+const char* media_type(
+    WireFormat format);  // "application/json; charset=utf-8" | "application/xml; charset=utf-8"
 
 }  // namespace relay::api

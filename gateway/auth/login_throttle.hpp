@@ -1,5 +1,6 @@
-// Slows password guessing on POST /token: after too many failures for one user name within a window,
-// further attempts for that name are refused until the window has passed (in memory, per process).
+// Slows password guessing on POST /token: after too many failures for one user name within a
+// window, further attempts for that name are refused until the window has passed (in memory, per
+// process).
 #pragma once
 
 #include <chrono>
@@ -14,7 +15,8 @@ class LoginThrottle {
  public:
   using Clock = std::chrono::steady_clock;
 
-  LoginThrottle(std::size_t max_failures = 10, std::chrono::seconds window = std::chrono::minutes(5),
+  LoginThrottle(std::size_t max_failures = 10,
+                std::chrono::seconds window = std::chrono::minutes(5),
                 std::size_t max_tracked_names = 10000);
 
   // Counts an attempt for the name before its password is checked, so parallel requests cannot

@@ -1,5 +1,5 @@
-// relay-gateway serve: wires configuration, the database pool, the API and the HTTP server, runs the
-// I/O threads, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, exit).
+// relay-gateway serve: wires configuration, the database pool, the API and the HTTP server, runs
+// the I/O threads, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, exit).
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -20,11 +20,13 @@
 namespace relay::cli {
 namespace {
 
-constexpr const char* schema_version_sql = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+constexpr const char* schema_version_sql =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
 
 // Refuses to serve against a database older than this binary's schema.
 bool schema_is_current(pg::ConnectionPool& pool) {
-  const int needed = pg::embedded_migrations().empty() ? 0 : pg::embedded_migrations().back().version;
+  const int needed =
+      pg::embedded_migrations().empty() ? 0 : pg::embedded_migrations().back().version;
   int current = 0;
   try {
     current = pool.run_blocking([](pqxx::connection& connection) {

@@ -1,5 +1,6 @@
 // The gateway's configuration: a JSON file (--config) with every key overridable by environment.
-// The fixed names of DESIGN.md (DATABASE_URL, GATEWAY_LISTEN, ...) override the file's top-level keys.
+// The fixed names of DESIGN.md (DATABASE_URL, GATEWAY_LISTEN, ...) override the file's top-level
+// keys.
 #pragma once
 
 #include <chrono>
@@ -51,7 +52,8 @@ struct IntakeLimits {
   std::string high_priority_subject_prefix;  // e.g. "[URGENT] "; empty for none
 };
 
-// One vendor's own routes, consulted before the global table (sender IDs are only unique per vendor).
+// One vendor's own routes, consulted before the global table (sender IDs are only unique per
+// vendor).
 struct VendorRoutes {
   std::map<std::string, domain::Route> by_sender;
   std::optional<domain::Route> default_route;
@@ -69,10 +71,10 @@ struct RoutingTable {
 };
 
 struct MetriportSettings {
-  std::string base_url;         // METRIPORT_BASE_URL, ends in /medical/v1
-  std::string api_key;          // METRIPORT_API_KEY
+  std::string base_url;                   // METRIPORT_BASE_URL, ends in /medical/v1
+  std::string api_key;                    // METRIPORT_API_KEY
   std::vector<std::string> webhook_keys;  // METRIPORT_WEBHOOK_KEY, comma-separated during rotation
-  int sends_per_minute = 20;    // METRIPORT_SENDS_PER_MINUTE
+  int sends_per_minute = 20;              // METRIPORT_SENDS_PER_MINUTE
 };
 
 struct Config {

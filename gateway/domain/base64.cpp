@@ -43,7 +43,9 @@ std::array<int, 256> reverse_table(const char* alphabet) {
   return table;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 std::optional<std::string> decode(std::string_view text, const std::array<int, 256>& table,
                                   bool padded) {
@@ -82,8 +84,12 @@ std::optional<std::string> decode(std::string_view text, const std::array<int, 2
 }
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) { return encode(bytes, standard_alphabet, true); }
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, url_alphabet, false); }
+std::string base64_encode(std::string_view bytes) {
+  return encode(bytes, standard_alphabet, true);
+}
+std::string base64url_encode(std::string_view bytes) {
+  return encode(bytes, url_alphabet, false);
+}
 
 std::optional<std::string> base64_decode(std::string_view text) {
   static const auto table = reverse_table(standard_alphabet);

@@ -17,7 +17,9 @@ std::string sha256_raw(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
-std::string sha256_hex(std::string_view bytes) { return to_hex(sha256_raw(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(sha256_raw(bytes));
+}
 
 std::string hmac_sha256_raw(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -1,5 +1,5 @@
-// Names of the message enums as the portal spells them, and case-insensitive parsing of client values.
-// Clients send "sent", "SENT" or "Sent": all mean the same value.
+// Names of the message enums as the portal spells them, and case-insensitive parsing of client
+// values. Clients send "sent", "SENT" or "Sent": all mean the same value.
 #include "gateway/domain/message.hpp"
 
 #include "gateway/domain/text.hpp"
@@ -8,9 +8,12 @@ namespace relay::domain {
 
 const char* to_string(Priority priority) {
   switch (priority) {
-    case Priority::low: return "Low";
-    case Priority::normal: return "Normal";
-    case Priority::high: return "High";
+    case Priority::low:
+      return "Low";
+    case Priority::normal:
+      return "Normal";
+    case Priority::high:
+      return "High";
   }
   return "Normal";
 }
@@ -19,7 +22,9 @@ const char* to_string(RequestedStatus status) {
   return status == RequestedStatus::sent ? "Sent" : "Draft";
 }
 
-const char* to_string(PortalStatus status) { return status == PortalStatus::sent ? "Sent" : "Draft"; }
+const char* to_string(PortalStatus status) {
+  return status == PortalStatus::sent ? "Sent" : "Draft";
+}
 
 std::optional<Priority> parse_priority(std::string_view text) {
   if (iequals(text, "Low")) return Priority::low;

@@ -1,5 +1,6 @@
 // The validated, translated outgoing message the gateway stores and relays, and its stored form.
-// Produced from the wire model by gateway/intake; persisted by adapters/postgres/message_repository.
+// Produced from the wire model by gateway/intake; persisted by
+// adapters/postgres/message_repository.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +38,9 @@ struct ValidatedMessage {
   std::string from_external_id;
   std::optional<std::string> from_name;
   std::vector<Recipient> patients;
-  std::optional<std::string> subject;  // as sent, shown back to the vendor
-  std::optional<std::string> body;     // as sent, shown back to the vendor
-  std::string relay_subject;           // normalised as Metriport does, priority prefix applied
+  std::optional<std::string> subject;     // as sent, shown back to the vendor
+  std::optional<std::string> body;        // as sent, shown back to the vendor
+  std::string relay_subject;              // normalised as Metriport does, priority prefix applied
   std::optional<std::string> relay_body;  // normalised; nullopt when empty after normalisation
   RequestedStatus status = RequestedStatus::draft;
   Priority priority = Priority::normal;
@@ -73,10 +74,10 @@ struct StoredMessage {
   std::string content_hash;
 };
 
-const char* to_string(Priority priority);          // "Low" | "Normal" | "High"
-const char* to_string(RequestedStatus status);     // "Draft" | "Sent"
-const char* to_string(PortalStatus status);        // "Draft" | "Sent"
-std::optional<Priority> parse_priority(std::string_view text);  // case-insensitive
+const char* to_string(Priority priority);                            // "Low" | "Normal" | "High"
+const char* to_string(RequestedStatus status);                       // "Draft" | "Sent"
+const char* to_string(PortalStatus status);                          // "Draft" | "Sent"
+std::optional<Priority> parse_priority(std::string_view text);       // case-insensitive
 std::optional<RequestedStatus> parse_status(std::string_view text);  // case-insensitive
 
 }  // namespace relay::domain

@@ -1,5 +1,6 @@
 // Expected failures of a request (bad input, no route, conflicts) as values, in the portal's terms.
-// The HTTP layer maps one of these to a status and the portal's {"message","modelState"} body in one place.
+// The HTTP layer maps one of these to a status and the portal's {"message","modelState"} body in
+// one place.
 #pragma once
 
 #include <string>
@@ -19,7 +20,8 @@ enum class ErrorKind {
   not_acceptable,          // 406: Accept names no format the gateway can answer in
 };
 
-// One modelState entry: key in the portal's form ("model.Patients[0].ExternalId"), message naming the rule.
+// One modelState entry: key in the portal's form ("model.Patients[0].ExternalId"), message naming
+// the rule.
 struct FieldError {
   std::string field;
   std::string message;

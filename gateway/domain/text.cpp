@@ -4,8 +4,12 @@
 
 namespace relay::domain {
 namespace {
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -17,7 +17,8 @@ bool is_valid_utf8(std::string_view text);
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 
-// Length in UTF-16 code units, which is how Metriport's validation (JavaScript, zod) counts characters.
+// Length in UTF-16 code units, which is how Metriport's validation (JavaScript, zod) counts
+// characters.
 std::size_t utf16_length(std::string_view text);
 
 // Longest prefix of valid UTF-8 text with at most max_code_points code points.

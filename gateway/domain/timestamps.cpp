@@ -1,5 +1,5 @@
-// Civil-date arithmetic (Howard Hinnant's days_from_civil) so formatting never depends on the locale
-// or the process time zone.
+// Civil-date arithmetic (Howard Hinnant's days_from_civil) so formatting never depends on the
+// locale or the process time zone.
 #include "gateway/domain/timestamps.hpp"
 
 #include <chrono>
@@ -33,7 +33,9 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
   y += m <= 2;
 }
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
   static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -89,7 +91,8 @@ std::optional<EpochMicros> parse_portal_timestamp(std::string_view text) {
       !read_digits(text, pos, 2, day)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month)) {
+  if (month < 1 || month > 12 || day < 1 ||
+      static_cast<unsigned>(day) > days_in_month(year, month)) {
     return std::nullopt;
   }
   std::int64_t micros = 0;
@@ -124,7 +127,8 @@ std::optional<EpochMicros> parse_portal_timestamp(std::string_view text) {
         ++pos;
         int offset_hours, offset_minutes;
         if (!read_digits(text, pos, 2, offset_hours) || !expect(text, pos, ':') ||
-            !read_digits(text, pos, 2, offset_minutes) || offset_hours > 14 || offset_minutes > 59) {
+            !read_digits(text, pos, 2, offset_minutes) || offset_hours > 14 ||
+            offset_minutes > 59) {
           return std::nullopt;
         }
         offset_seconds = sign * (offset_hours * 3600 + offset_minutes * 60);
@@ -134,8 +138,8 @@ std::optional<EpochMicros> parse_portal_timestamp(std::string_view text) {
     }
   }
   if (pos != text.size()) return std::nullopt;
-  const std::int64_t seconds = days_from_civil(year, month, day) * seconds_per_day +
-                               hour * 3600 + minute * 60 + second - offset_seconds;
+  const std::int64_t seconds = days_from_civil(year, month, day) * seconds_per_day + hour * 3600 +
+                               minute * 60 + second - offset_seconds;
   return seconds * micros_per_second + micros;
 }
 

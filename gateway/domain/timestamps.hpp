@@ -1,5 +1,5 @@
-// Timestamps as the portal writes them (.NET "o" round-trip format with offset) and reads them in queries.
-// All instants are microseconds since the Unix epoch, UTC.
+// Timestamps as the portal writes them (.NET "o" round-trip format with offset) and reads them in
+// queries. All instants are microseconds since the Unix epoch, UTC.
 #pragma once
 
 #include <optional>

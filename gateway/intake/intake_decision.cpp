@@ -15,10 +15,14 @@ IntakeAction decide_intake(const std::optional<StoredVersion>& stored,
 const char* audit_event_for(IntakeAction action, domain::RequestedStatus posted_status) {
   const bool queued = posted_status == domain::RequestedStatus::sent;
   switch (action) {
-    case IntakeAction::create: return queued ? "message.queued" : "message.drafted";
-    case IntakeAction::update_draft: return queued ? "message.draft_promoted" : "message.draft_updated";
-    case IntakeAction::unchanged: return "message.reposted";
-    case IntakeAction::conflict: return "message.conflict";
+    case IntakeAction::create:
+      return queued ? "message.queued" : "message.drafted";
+    case IntakeAction::update_draft:
+      return queued ? "message.draft_promoted" : "message.draft_updated";
+    case IntakeAction::unchanged:
+      return "message.reposted";
+    case IntakeAction::conflict:
+      return "message.conflict";
   }
   return "message.unknown";
 }

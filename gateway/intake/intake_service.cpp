@@ -1,5 +1,6 @@
 // Runs the storing transaction on the database threads, never on an HTTP I/O thread.
-// Two first posts of one ExternalId racing each other: the loser's insert fails and it retries once.
+// Two first posts of one ExternalId racing each other: the loser's insert fails and it retries
+// once.
 #include "gateway/intake/intake_service.hpp"
 
 #include "adapters/postgres/message_repository.hpp"
@@ -63,7 +64,8 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(connection);
-      const auto existing = pg::MessageRepository::lock_by_external_id(tx, vendor_id, message.external_id);
+      const auto existing =
+          pg::MessageRepository::lock_by_external_id(tx, vendor_id, message.external_id);
       std::optional<StoredVersion> stored;
       if (existing) stored = StoredVersion{existing->requested_status, existing->content_hash};
       const auto action = decide_intake(stored, message.content_hash);
@@ -91,8 +93,9 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
       }
       if (!answer) throw std::logic_error("stored message vanished inside its own transaction");
       if (action != IntakeAction::unchanged) {
-        pg::append_audit_event(tx, {"vendor:" + std::to_string(vendor_id), "message", answer->id,
-                                    audit_event_for(action, message.status), audit_detail(message)});
+        pg::append_audit_event(tx,
+                               {"vendor:" + std::to_string(vendor_id), "message", answer->id,
+                                audit_event_for(action, message.status), audit_detail(message)});
       }
       tx.commit();
       log::info(audit_event_for(action, message.status),

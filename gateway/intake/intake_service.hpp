@@ -1,5 +1,5 @@
-// Stores a validated message: one transaction for message, patients, files, deliveries and the audit
-// event, on a database thread. The answer is produced only after that transaction commits.
+// Stores a validated message: one transaction for message, patients, files, deliveries and the
+// audit event, on a database thread. The answer is produced only after that transaction commits.
 #pragma once
 
 #include <cstdint>

@@ -239,8 +239,7 @@ std::string content_hash(const domain::ValidatedMessage& message) {
 
 domain::Outcome<domain::ValidatedMessage> validate_message(
     const portal::OutgoingSecureMessageModel& model, const config::IntakeLimits& limits,
-    const config::RoutingTable& routing,
-    const std::string& vendor_name) {
+    const config::RoutingTable& routing, const std::string& vendor_name) {
   Errors errors;
   domain::ValidatedMessage message;
 

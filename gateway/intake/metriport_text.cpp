@@ -1,5 +1,5 @@
-// Implements Metriport's text normalisation on UTF-8: control-character stripping and JS-style trim.
-// The white-space set is ECMAScript's WhiteSpace + LineTerminator productions.
+// Implements Metriport's text normalisation on UTF-8: control-character stripping and JS-style
+// trim. The white-space set is ECMAScript's WhiteSpace + LineTerminator productions.
 #include "gateway/intake/metriport_text.hpp"
 
 #include <cstdint>
@@ -21,8 +21,20 @@ std::pair<std::uint32_t, std::size_t> decode_at(std::string_view text, std::size
 
 bool is_js_whitespace(std::uint32_t cp) {
   switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;

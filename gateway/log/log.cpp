@@ -1,5 +1,5 @@
-// Writes log lines as compact JSON with a UTC timestamp; one mutex keeps lines whole across threads.
-// Values are escaped so an ID or error text can never break the line format.
+// Writes log lines as compact JSON with a UTC timestamp; one mutex keeps lines whole across
+// threads. Values are escaped so an ID or error text can never break the line format.
 #include "gateway/log/log.hpp"
 
 #include <atomic>
@@ -15,10 +15,14 @@ std::mutex output_mutex;
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -27,11 +31,21 @@ void append_escaped(std::string& out, std::string_view text) {
   out += '"';
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buffer[8];
@@ -54,16 +68,20 @@ std::string utc_timestamp() {
   gmtime_r(&seconds, &tm);
   char buffer[96];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
   return buffer;
 }
 }  // namespace
 
-void set_min_level(Level level) { min_level = level; }
+void set_min_level(Level level) {
+  min_level = level;
+}
 
 void write(Level level, std::string_view event, std::initializer_list<Field> fields) {
   if (level < min_level.load()) return;
-  std::string line = "{\"ts\":\"" + utc_timestamp() + "\",\"level\":\"" + level_name(level) + "\",\"event\":";
+  std::string line =
+      "{\"ts\":\"" + utc_timestamp() + "\",\"level\":\"" + level_name(level) + "\",\"event\":";
   append_escaped(line, event);
   for (const auto& [key, value] : fields) {
     line += ',';

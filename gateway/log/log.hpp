@@ -1,5 +1,6 @@
 // Structured logging: one JSON object per line on stderr, carrying event names, IDs and reasons.
-// Never pass PHI here (no subjects, bodies, names, file contents): only IDs, counts and error reasons.
+// Never pass PHI here (no subjects, bodies, names, file contents): only IDs, counts and error
+// reasons.
 #pragma once
 
 #include <initializer_list>

@@ -1,5 +1,6 @@
-// Integration tests of hostile and broken input against the real gateway: each gets a specific 4xx in
-// the portal's error shape, never a 5xx or a crash, and the message stored before stays unchanged.
+// Integration tests of hostile and broken input against the real gateway: each gets a specific 4xx
+// in the portal's error shape, never a 5xx or a crash, and the message stored before stays
+// unchanged.
 #include <boost/test/unit_test.hpp>
 
 #include "tests/integration/gateway/api/gateway_fixture.hpp"
@@ -58,20 +59,35 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_specific_4xx_and_nothing_stored_chan
       {"invalid UTF-8", "{\"externalId\":\"MSG-0001\",\"subject\":\"\xC3\x28\"}", {}, 400, "model"},
       {"huge number", with("externalId", boost::json::value(1e300)), {}, 400, "model.ExternalId"},
       {"huge integer literal",
-       R"({"externalId": 123456789012345678901234567890123})", {}, 400, "model.ExternalId"},
+       R"({"externalId": 123456789012345678901234567890123})",
+       {},
+       400,
+       "model.ExternalId"},
       {"empty patients", with("patients", boost::json::array{}), {}, 400, "model.Patients"},
       {"duplicate patients",
        with("patients", boost::json::array{boost::json::object{{"externalId", "P1"}},
                                            boost::json::object{{"externalId", "P1"}}}),
-       {}, 400, "model.Patients[1].ExternalId"},
+       {},
+       400,
+       "model.Patients[1].ExternalId"},
       {"wrong type", with("patients", "PAT-1"), {}, 400, "model.Patients"},
       {"bad base64",
-       with("fileData", boost::json::array{boost::json::object{{"fileName", "a.pdf"},
-                                                               {"fileData", "%%%"}}}),
-       {}, 400, "model.FileData[0].FileData"},
+       with("fileData",
+            boost::json::array{boost::json::object{{"fileName", "a.pdf"}, {"fileData", "%%%"}}}),
+       {},
+       400,
+       "model.FileData[0].FileData"},
       {"bad enum", with("status", "Queued"), {}, 400, "model.Status"},
-      {"NUL in body", with("body", boost::json::string(std::string("a\0b", 3))), {}, 400, "model.Body"},
-      {"wrong content type", sample("message.json"), {{"Content-Type", "text/plain"}}, 415, nullptr},
+      {"NUL in body",
+       with("body", boost::json::string(std::string("a\0b", 3))),
+       {},
+       400,
+       "model.Body"},
+      {"wrong content type",
+       sample("message.json"),
+       {{"Content-Type", "text/plain"}},
+       415,
+       nullptr},
       {"missing content type", sample("message.json"), {{"Content-Type", ""}}, 415, nullptr},
       {"XML with DTD",
        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
@@ -99,7 +115,9 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_specific_4xx_and_nothing_stored_chan
   for (const auto* target : {"/api/OutgoingSecureMessages?externalId=%FF",
                              "/api/OutgoingSecureMessages?externalId=MSG-0001%00zzz",
                              "/api/outgoingSecureMessages/search?subject=%C3%28"}) {
-    BOOST_TEST_CONTEXT(target) { BOOST_TEST(client.get(target).status == 400); }
+    BOOST_TEST_CONTEXT(target) {
+      BOOST_TEST(client.get(target).status == 400);
+    }
   }
   auto anonymous = anonymous_client();
   const auto token = anonymous.post("/token", "grant_type=password&username=%FF&password=x",
@@ -124,7 +142,8 @@ BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_specific_4xx_and_nothing_stored_chan
 
 BOOST_AUTO_TEST_CASE(no_route_for_the_sender_is_422) {
   gateway.reset();
-  GatewayFixture strict(R"({"routes": {"DR-100": {"destination": "intake@x.direct.example.org"}}})");
+  GatewayFixture strict(
+      R"({"routes": {"DR-100": {"destination": "intake@x.direct.example.org"}}})");
   auto client = strict.client_for(strict.add_vendor("acme"));
   BOOST_TEST(client.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
   const auto answer = client.post("/api/OutgoingSecureMessages", sample("message-integrator.json"));
@@ -141,8 +160,7 @@ BOOST_AUTO_TEST_CASE(limits_name_the_limit) {
     std::string file_name = "f";  // built stepwise: GCC 12 warns falsely (-Wrestrict) on "f" + ...
     file_name += std::to_string(i);
     file_name += ".txt";
-    files.push_back(boost::json::object{{"fileName", file_name},
-                                        {"fileData", "SGVsbG8="}});
+    files.push_back(boost::json::object{{"fileName", file_name}, {"fileData", "SGVsbG8="}});
   }
   message["fileData"] = files;
   auto answer = client.post("/api/OutgoingSecureMessages", boost::json::serialize(message));

@@ -97,7 +97,9 @@ HttpClient GatewayFixture::client_for(const VendorAccount& vendor) {
   return client;
 }
 
-HttpClient GatewayFixture::anonymous_client() { return HttpClient("127.0.0.1", gateway->port()); }
+HttpClient GatewayFixture::anonymous_client() {
+  return HttpClient("127.0.0.1", gateway->port());
+}
 
 std::int64_t GatewayFixture::count(const std::string& sql) {
   pqxx::connection connection(database.url());

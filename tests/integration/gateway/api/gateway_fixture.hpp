@@ -1,5 +1,5 @@
-// A fresh database, a real `relay-gateway serve` process on a loopback port, and vendor accounts made
-// with the real CLI: the world each API integration test runs in.
+// A fresh database, a real `relay-gateway serve` process on a loopback port, and vendor accounts
+// made with the real CLI: the world each API integration test runs in.
 #pragma once
 
 #include <filesystem>

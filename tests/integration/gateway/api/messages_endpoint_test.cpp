@@ -1,5 +1,6 @@
-// Integration tests of POST/GET /api/OutgoingSecureMessages against the real gateway and PostgreSQL:
-// every sample in JSON and XML, read back, idempotency, Draft promotion, 409, tenant isolation, restart.
+// Integration tests of POST/GET /api/OutgoingSecureMessages against the real gateway and
+// PostgreSQL: every sample in JSON and XML, read back, idempotency, Draft promotion, 409, tenant
+// isolation, restart.
 #include <csignal>
 #include <thread>
 
@@ -29,8 +30,8 @@ BOOST_FIXTURE_TEST_SUITE(messages_endpoint, GatewayFixture)
 
 BOOST_AUTO_TEST_CASE(json_samples_are_stored_and_read_back) {
   auto client = client_for(add_vendor("acme"));
-  for (const auto* file : {"message.json", "message-pascal.json", "message-integrator.json",
-                           "message-draft.json"}) {
+  for (const auto* file :
+       {"message.json", "message-pascal.json", "message-integrator.json", "message-draft.json"}) {
     BOOST_TEST_CONTEXT(file) {
       const auto answer = client.post("/api/OutgoingSecureMessages", sample(file));
       BOOST_TEST_REQUIRE(answer.status == 200, answer.body);
@@ -81,17 +82,21 @@ BOOST_AUTO_TEST_CASE(attachments_round_trip_byte_for_byte) {
 
 BOOST_AUTO_TEST_CASE(xml_sample_answers_in_datacontract_xml) {
   auto client = client_for(add_vendor("acme"));
-  const auto answer = client.post("/api/OutgoingSecureMessages", sample("message.xml"), xml_headers);
+  const auto answer =
+      client.post("/api/OutgoingSecureMessages", sample("message.xml"), xml_headers);
   BOOST_TEST_REQUIRE(answer.status == 200, answer.body);
   BOOST_TEST(answer.header("Content-Type").starts_with("application/xml"));
   const std::string root =
       R"(<OutgoingSecureMessageModel xmlns:i="http://www.w3.org/2001/XMLSchema-instance" )"
       R"(xmlns="http://schemas.datacontract.org/2004/07/GlobalPortal.Api.Models.OutgoingSecureMessages">)";
-  BOOST_TEST(answer.body.starts_with(root + "\n<ExternalId xmlns=\"http://schemas.datacontract.org/"
-                                            "2004/07/GlobalPortal.Api.Models\">MSG-0004</ExternalId>\n<Id "));
+  BOOST_TEST(
+      answer.body.starts_with(root +
+                              "\n<ExternalId xmlns=\"http://schemas.datacontract.org/"
+                              "2004/07/GlobalPortal.Api.Models\">MSG-0004</ExternalId>\n<Id "));
   BOOST_TEST(answer.body.find("<Status>Draft</Status>\n<Subject>Imaging report</Subject>") !=
              std::string::npos);
-  BOOST_TEST(answer.body.find("<FileData>SGVsbG8sIGNhcmRpb2xvZ3kh</FileData>") != std::string::npos);
+  BOOST_TEST(answer.body.find("<FileData>SGVsbG8sIGNhcmRpb2xvZ3kh</FileData>") !=
+             std::string::npos);
   BOOST_TEST(answer.body.find("00000000-0000-0000-0000-000000000000") == std::string::npos);
 
   // Read back in XML by Accept, and in JSON by default.
@@ -159,9 +164,11 @@ BOOST_AUTO_TEST_CASE(draft_is_updated_then_promoted_then_frozen) {
   BOOST_TEST(parse_json(answer.body).at("modelState").as_object().contains("model.ExternalId"));
   draft["body"] = "Work in progress, second version.";
   draft["status"] = "Draft";
-  BOOST_TEST(client.post("/api/OutgoingSecureMessages", boost::json::serialize(draft)).status == 409);
+  BOOST_TEST(client.post("/api/OutgoingSecureMessages", boost::json::serialize(draft)).status ==
+             409);
   BOOST_TEST(client.get("/api/OutgoingSecureMessages?externalId=MSG-0003").body == queued);
-  BOOST_TEST(count("SELECT count(*) FROM audit_events WHERE event = 'message.draft_promoted'") == 1);
+  BOOST_TEST(count("SELECT count(*) FROM audit_events WHERE event = 'message.draft_promoted'") ==
+             1);
 }
 
 BOOST_AUTO_TEST_CASE(vendors_never_see_each_others_messages) {
@@ -188,17 +195,22 @@ BOOST_AUTO_TEST_CASE(each_vendor_routes_its_own_senders) {
                                         {"destination": "acme@x.direct.example.org"}}}}})");
   auto acme = routed.client_for(routed.add_vendor("acme"));
   auto other = routed.client_for(routed.add_vendor("other"));
-  BOOST_TEST_REQUIRE(acme.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
-  BOOST_TEST_REQUIRE(other.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
-  BOOST_TEST(routed.count("SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
-                          "WHERE v.name = 'acme' AND m.destination = 'acme@x.direct.example.org'") == 1);
-  BOOST_TEST(routed.count("SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
-                          "WHERE v.name = 'other' AND m.destination = 'global@x.direct.example.org'") == 1);
+  BOOST_TEST_REQUIRE(acme.post("/api/OutgoingSecureMessages", sample("message.json")).status ==
+                     200);
+  BOOST_TEST_REQUIRE(other.post("/api/OutgoingSecureMessages", sample("message.json")).status ==
+                     200);
+  BOOST_TEST(
+      routed.count("SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
+                   "WHERE v.name = 'acme' AND m.destination = 'acme@x.direct.example.org'") == 1);
+  BOOST_TEST(routed.count(
+                 "SELECT count(*) FROM messages m JOIN vendors v ON v.id = m.vendor_id "
+                 "WHERE v.name = 'other' AND m.destination = 'global@x.direct.example.org'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(paths_and_parameter_names_are_case_insensitive) {
   auto client = client_for(add_vendor("acme"));
-  BOOST_TEST_REQUIRE(client.post("/API/outgoingsecuremessages", sample("message.json")).status == 200);
+  BOOST_TEST_REQUIRE(client.post("/API/outgoingsecuremessages", sample("message.json")).status ==
+                     200);
   BOOST_TEST(client.get("/api/OUTGOINGSECUREMESSAGES?ExternalID=MSG-0001").status == 200);
   BOOST_TEST(client.get("/api/OutgoingSecureMessages?externalId=MSG-9999").status == 404);
   BOOST_TEST(client.get("/api/OutgoingSecureMessages").status == 400);
@@ -213,8 +225,10 @@ BOOST_AUTO_TEST_CASE(concurrent_first_posts_store_one_message) {
   for (std::size_t i = 0; i < statuses.size(); ++i) {
     threads.emplace_back([&, i] {
       HttpClient client("127.0.0.1", gateway->port());
-      statuses[i] = client.post("/api/OutgoingSecureMessages", sample("message.json"),
-                                {{"Authorization", "Bearer " + token}}).status;
+      statuses[i] = client
+                        .post("/api/OutgoingSecureMessages", sample("message.json"),
+                              {{"Authorization", "Bearer " + token}})
+                        .status;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -239,7 +253,8 @@ BOOST_AUTO_TEST_CASE(data_survives_a_gateway_restart) {
 
 BOOST_AUTO_TEST_CASE(sigterm_stops_the_gateway_cleanly) {
   auto client = client_for(add_vendor("acme"));
-  BOOST_TEST_REQUIRE(client.post("/api/OutgoingSecureMessages", sample("message.json")).status == 200);
+  BOOST_TEST_REQUIRE(client.post("/api/OutgoingSecureMessages", sample("message.json")).status ==
+                     200);
   gateway->signal(SIGTERM);
   const auto code = gateway->wait_for_exit(std::chrono::seconds(15));
   BOOST_TEST_REQUIRE(code.has_value());

@@ -1,5 +1,5 @@
-// Integration tests of GET /api/outgoingSecureMessages/search: filters, paging wrapper, body preview,
-// and escaping of LIKE wildcards in the vendor's text.
+// Integration tests of GET /api/outgoingSecureMessages/search: filters, paging wrapper, body
+// preview, and escaping of LIKE wildcards in the vendor's text.
 #include <boost/test/unit_test.hpp>
 
 #include "tests/integration/gateway/api/gateway_fixture.hpp"
@@ -62,8 +62,8 @@ BOOST_AUTO_TEST_CASE(filters_paging_and_wrapper) {
   };
   BOOST_TEST(total("priority=high") == 4);
   BOOST_TEST(total("subject=lab") == 6);
-  BOOST_TEST(total("subject=100%25") == 6);   // a literal '%', not a wildcard
-  BOOST_TEST(total("subject=1_0") == 0);      // a literal '_', not a wildcard
+  BOOST_TEST(total("subject=100%25") == 6);  // a literal '%', not a wildcard
+  BOOST_TEST(total("subject=1_0") == 0);     // a literal '_', not a wildcard
   BOOST_TEST(total("patientExternalId=PAT-1") == 3);
   BOOST_TEST(total("searchTerm=referral") == 6);
   BOOST_TEST(total("fromSecureRecipientName=ruiz") == 12);

@@ -69,8 +69,10 @@ BOOST_AUTO_TEST_CASE(disabled_vendors_lose_their_tokens_and_logins) {
   BOOST_TEST(answer.status == 401);
   BOOST_TEST(client.post("/token", post_form_body(vendor), form_headers).status == 400);
 
-  BOOST_TEST(run_cli({"vendor", "enable", "acme"}, {{"DATABASE_URL", database.url()}}).exit_code == 0);
-  const auto reset = run_cli({"vendor", "reset-password", "acme"}, {{"DATABASE_URL", database.url()}});
+  BOOST_TEST(run_cli({"vendor", "enable", "acme"}, {{"DATABASE_URL", database.url()}}).exit_code ==
+             0);
+  const auto reset =
+      run_cli({"vendor", "reset-password", "acme"}, {{"DATABASE_URL", database.url()}});
   BOOST_TEST_REQUIRE(reset.exit_code == 0);
   const auto line = reset.out.substr(reset.out.find("password: ") + 10);
   const VendorAccount renewed{"acme", line.substr(0, line.find('\n'))};
@@ -105,12 +107,14 @@ BOOST_AUTO_TEST_CASE(missing_bad_and_expired_tokens_get_401_with_bearer_challeng
 
   const relay::auth::TokenSigner signer(token_secret, std::chrono::seconds(60));
   const auto expired = signer.issue(1, std::chrono::system_clock::now() - std::chrono::hours(1));
-  answer = client.get("/api/outgoingSecureMessages/search", {{"Authorization", "Bearer " + expired}});
+  answer =
+      client.get("/api/outgoingSecureMessages/search", {{"Authorization", "Bearer " + expired}});
   BOOST_TEST(answer.status == 401);
 
   const relay::auth::TokenSigner other(std::string(40, 'k'), std::chrono::seconds(60));
-  answer = client.get("/api/outgoingSecureMessages/search",
-                      {{"Authorization", "Bearer " + other.issue(1, std::chrono::system_clock::now())}});
+  answer =
+      client.get("/api/outgoingSecureMessages/search",
+                 {{"Authorization", "Bearer " + other.issue(1, std::chrono::system_clock::now())}});
   BOOST_TEST(answer.status == 401);
 }
 

@@ -1,5 +1,5 @@
-// Unit tests for the search endpoint's query parameters: defaults, case-insensitive names and values,
-// and a 400 naming the parameter for each value that cannot be used.
+// Unit tests for the search endpoint's query parameters: defaults, case-insensitive names and
+// values, and a 400 naming the parameter for each value that cannot be used.
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/api/search_parameters.hpp"
@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(filters_with_any_name_case) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_name_the_parameter) {
-  auto query = parse("/x?status=Queued&page=0&itemsPerPage=1000&sentDateOperator=Around&sentDate1=soon");
+  auto query =
+      parse("/x?status=Queued&page=0&itemsPerPage=1000&sentDateOperator=Around&sentDate1=soon");
   BOOST_REQUIRE(!query.has_value());
   BOOST_TEST(names(query.error(), "status"));
   BOOST_TEST(names(query.error(), "page"));

@@ -1,5 +1,5 @@
-// Unit tests for content negotiation: request formats from Content-Type, answer formats from Accept.
-// Vendor clients send every spelling ASP.NET accepts, so all must map the same way.
+// Unit tests for content negotiation: request formats from Content-Type, answer formats from
+// Accept. Vendor clients send every spelling ASP.NET accepts, so all must map the same way.
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/api/wire_format.hpp"
@@ -15,7 +15,8 @@ BOOST_AUTO_TEST_CASE(content_types) {
   BOOST_TEST((classify_content_type("text/xml; charset=\"utf-8\"") == ContentTypeCheck::xml));
   BOOST_TEST((classify_content_type("") == ContentTypeCheck::missing));
   BOOST_TEST((classify_content_type("text/plain") == ContentTypeCheck::unsupported));
-  BOOST_TEST((classify_content_type("application/json; charset=utf-16") == ContentTypeCheck::unsupported));
+  BOOST_TEST(
+      (classify_content_type("application/json; charset=utf-16") == ContentTypeCheck::unsupported));
 }
 
 BOOST_AUTO_TEST_CASE(accept_header) {

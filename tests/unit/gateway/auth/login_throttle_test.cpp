@@ -1,5 +1,5 @@
-// Unit tests for the per-name login throttle: the limit, the window, success resetting, and the bound
-// on tracked names. Time is passed in, so nothing here sleeps.
+// Unit tests for the per-name login throttle: the limit, the window, success resetting, and the
+// bound on tracked names. Time is passed in, so nothing here sleeps.
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/auth/login_throttle.hpp"

@@ -173,15 +173,17 @@ BOOST_AUTO_TEST_CASE(vendor_routes_come_before_the_global_table) {
   BOOST_TEST(routing.route_for("DR-100")->destination == "global-dr100@example.direct.org");
   expect_error(env.write_file(R"({"routing": {"vendors": {"acme": {"route": {}}}}})"),
                {"routing.vendors.acme.route"});
-  expect_error(env.write_file(
-                   R"({"routing": {"vendors": {"acme": {"default": {"intended_recipient_npi": []}}}}})"),
-               {"routing.vendors.acme.default.destination"});
+  expect_error(
+      env.write_file(
+          R"({"routing": {"vendors": {"acme": {"default": {"intended_recipient_npi": []}}}}})"),
+      {"routing.vendors.acme.default.destination"});
 }
 
 BOOST_AUTO_TEST_CASE(body_budget_must_hold_one_whole_body) {
   CleanEnvironment env;
-  expect_error(env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 999}})"),
-               {"http.max_inflight_body_bytes"});
+  expect_error(
+      env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 999}})"),
+      {"http.max_inflight_body_bytes"});
   const auto config = load_config(
       env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 1000}})"));
   BOOST_TEST(config.http.max_inflight_body_bytes == 1000u);

@@ -14,8 +14,10 @@ BOOST_AUTO_TEST_CASE(first_post_creates) {
 }
 
 BOOST_AUTO_TEST_CASE(identical_repost_is_unchanged_for_draft_and_sent) {
-  BOOST_TEST((decide_intake(StoredVersion{RequestedStatus::draft, "h1"}, "h1") == IntakeAction::unchanged));
-  BOOST_TEST((decide_intake(StoredVersion{RequestedStatus::sent, "h1"}, "h1") == IntakeAction::unchanged));
+  BOOST_TEST((decide_intake(StoredVersion{RequestedStatus::draft, "h1"}, "h1") ==
+              IntakeAction::unchanged));
+  BOOST_TEST(
+      (decide_intake(StoredVersion{RequestedStatus::sent, "h1"}, "h1") == IntakeAction::unchanged));
 }
 
 BOOST_AUTO_TEST_CASE(changed_draft_is_updated_or_promoted) {
@@ -24,12 +26,15 @@ BOOST_AUTO_TEST_CASE(changed_draft_is_updated_or_promoted) {
 }
 
 BOOST_AUTO_TEST_CASE(changed_content_after_queueing_conflicts) {
-  BOOST_TEST((decide_intake(StoredVersion{RequestedStatus::sent, "h1"}, "h2") == IntakeAction::conflict));
+  BOOST_TEST(
+      (decide_intake(StoredVersion{RequestedStatus::sent, "h1"}, "h2") == IntakeAction::conflict));
 }
 
 BOOST_AUTO_TEST_CASE(audit_event_names_say_what_happened) {
-  BOOST_TEST(std::string(audit_event_for(IntakeAction::create, RequestedStatus::sent)) == "message.queued");
-  BOOST_TEST(std::string(audit_event_for(IntakeAction::create, RequestedStatus::draft)) == "message.drafted");
+  BOOST_TEST(std::string(audit_event_for(IntakeAction::create, RequestedStatus::sent)) ==
+             "message.queued");
+  BOOST_TEST(std::string(audit_event_for(IntakeAction::create, RequestedStatus::draft)) ==
+             "message.drafted");
   BOOST_TEST(std::string(audit_event_for(IntakeAction::update_draft, RequestedStatus::sent)) ==
              "message.draft_promoted");
   BOOST_TEST(std::string(audit_event_for(IntakeAction::update_draft, RequestedStatus::draft)) ==

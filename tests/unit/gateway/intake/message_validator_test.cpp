@@ -173,8 +173,8 @@ BOOST_AUTO_TEST_CASE(long_body_is_kept_whole_for_overflow) {
 BOOST_AUTO_TEST_CASE(attachments_are_decoded_and_typed) {
   auto model = valid_model();
   model.body.reset();
-  model.file_data = std::vector<FileAttachmentModel>{
-      {"referral.PDF", domain::base64_encode("%PDF-1.4 fake")}};
+  model.file_data =
+      std::vector<FileAttachmentModel>{{"referral.PDF", domain::base64_encode("%PDF-1.4 fake")}};
   auto result = validate(model);
   BOOST_REQUIRE(result.has_value());
   BOOST_TEST(result->attachments.size() == 1u);
