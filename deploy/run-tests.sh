@@ -171,7 +171,8 @@ else
   fuzz_built=1
   BUILD_DIR="$FUZZ_BUILD_DIR" BUILD_TYPE=RelWithDebInfo BUILD_TARGETS="${fuzz_targets[*]}" \
     run_child bash deploy/build.sh -DCMAKE_CXX_COMPILER=clang++ -DRELAY_FUZZ=ON -DRELAY_WERROR=OFF \
-    "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined" || fuzz_built=0
+    "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function" ||
+    fuzz_built=0
 
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
