@@ -1,6 +1,5 @@
-// Fuzz target for the small parsers every request meets before the codecs: request targets and
-// query parameters, token forms, bearer tokens, media types, dates, base64 and Metriport's text
-// rules.
+// Fuzz target for the small parsers every request meets before the codecs: targets and queries,
+// token forms, bearer tokens, media types, dates, base64 and Metriport's text rules.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
