@@ -2,6 +2,8 @@
 // threads. Values are escaped so an ID or error text can never break the line format.
 #include "gateway/log/log.hpp"
 
+#include "gateway/domain/json_string.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -27,38 +29,6 @@ const char* level_name(Level level) {
   return "info";
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::now();
   const auto seconds = std::chrono::system_clock::to_time_t(now);
@@ -82,12 +52,12 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
   if (level < min_level.load()) return;
   std::string line =
       "{\"ts\":\"" + utc_timestamp() + "\",\"level\":\"" + level_name(level) + "\",\"event\":";
-  append_escaped(line, event);
+  domain::append_json_string(line, event);
   for (const auto& [key, value] : fields) {
     line += ',';
-    append_escaped(line, key);
+    domain::append_json_string(line, key);
     line += ':';
-    append_escaped(line, value);
+    domain::append_json_string(line, value);
   }
   line += "}\n";
   std::lock_guard lock(output_mutex);
