@@ -59,8 +59,9 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
     if (!target) {
       response = malformed_target_response(version);
     } else {
-      label = route_label(normalised_path(target->path));
-      response = co_await route(request, *target);
+      const auto path = normalised_path(target->path);
+      label = route_label(path);
+      response = co_await route(request, *target, path);
     }
   } catch (const pqxx::data_exception& failure) {
     // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
@@ -88,8 +89,8 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
 }
 
 boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
-                                                         const RequestTarget& target) {
-  const auto path = normalised_path(target.path);
+                                                         const RequestTarget& target,
+                                                         const std::string& path) {
   const auto method = request.method();
   const unsigned version = request.version();
 

@@ -29,7 +29,9 @@ class GatewayApi {
   boost::asio::awaitable<http::Response> handle(http::Request& request);
 
  private:
-  boost::asio::awaitable<http::Response> route(http::Request& request, const RequestTarget& target);
+  // path: target.path as normalised_path() gives it.
+  boost::asio::awaitable<http::Response> route(http::Request& request, const RequestTarget& target,
+                                               const std::string& path);
   boost::asio::awaitable<http::Response> issue_token(http::Request& request);
   boost::asio::awaitable<http::Response> post_message(http::Request& request,
                                                       std::int64_t vendor_id,

@@ -185,15 +185,19 @@ std::vector<domain::Attachment> check_attachments(Errors& errors,
 }
 
 // Free text may hold control characters (Metriport strips them when sending), but not NUL:
-// PostgreSQL text cannot store it and XML cannot carry it.
-void check_text(Errors& errors, const char* field, const char* label,
+// PostgreSQL text cannot store it and XML cannot carry it. Returns whether the text is usable.
+bool check_text(Errors& errors, const char* field, const char* label,
                 const std::optional<std::string>& value) {
-  if (!value) return;
+  if (!value) return true;
   if (!domain::is_valid_utf8(*value)) {
     errors.add(field, std::string("The ") + label + " field must be valid UTF-8 text.");
-  } else if (value->find('\0') != std::string::npos) {
-    errors.add(field, std::string("The ") + label + " field must not contain the NUL character.");
+    return false;
   }
+  if (value->find('\0') != std::string::npos) {
+    errors.add(field, std::string("The ") + label + " field must not contain the NUL character.");
+    return false;
+  }
+  return true;
 }
 
 void append_field(std::string& out, std::string_view value) {
@@ -275,13 +279,10 @@ domain::Outcome<domain::ValidatedMessage> validate_message(
   message.patients = check_patients(errors, model, limits);
   message.attachments = check_attachments(errors, model, limits);
 
-  check_text(errors, "model.Subject", "Subject", model.subject);
-  check_text(errors, "model.Body", "Body", model.body);
-  const auto usable = [](const std::optional<std::string>& text) {
-    return !text || (domain::is_valid_utf8(*text) && text->find('\0') == std::string::npos);
-  };
-  const bool texts_valid = usable(model.subject) && usable(model.body);
-  if (texts_valid) {
+  // Both checks run (each reports its own field) before either result is used.
+  const bool subject_usable = check_text(errors, "model.Subject", "Subject", model.subject);
+  const bool body_usable = check_text(errors, "model.Body", "Body", model.body);
+  if (subject_usable && body_usable) {
     const std::string subject = normalise_like_metriport(model.subject.value_or(""));
     if (subject.empty()) {
       errors.add("model.Subject",

@@ -34,6 +34,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
+// The gateway's log folder goes away with the process, unless RELAY_TEST_KEEP_LOGS=1 asks to keep
+// it.
+void remove_temp_dir_unless_kept(const std::string& temp_dir) {
+  const char* keep = std::getenv("RELAY_TEST_KEEP_LOGS");
+  if (keep != nullptr && std::string_view(keep) == "1") return;
+  std::error_code ignored;
+  std::filesystem::remove_all(temp_dir, ignored);
+}
+
 std::mutex& binary_mutex() {
   static std::mutex mutex;
   return mutex;
@@ -313,11 +322,7 @@ GatewayProcess::GatewayProcess(GatewayOptions options) {
       wait_ready(options.ready_timeout);
     } catch (...) {
       kill9();
-      const char* keep = std::getenv("RELAY_TEST_KEEP_LOGS");
-      if (keep == nullptr || std::string_view(keep) != "1") {
-        std::error_code ignored;
-        std::filesystem::remove_all(temp_dir_, ignored);
-      }
+      remove_temp_dir_unless_kept(temp_dir_);
       throw;
     }
   }
@@ -329,11 +334,7 @@ GatewayProcess::~GatewayProcess() {
   } catch (...) {
     kill9();
   }
-  const char* keep = std::getenv("RELAY_TEST_KEEP_LOGS");
-  if (keep == nullptr || std::string_view(keep) != "1") {
-    std::error_code ignored;
-    std::filesystem::remove_all(temp_dir_, ignored);
-  }
+  remove_temp_dir_unless_kept(temp_dir_);
 }
 
 std::string GatewayProcess::base_url() const {
