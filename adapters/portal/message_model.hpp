@@ -1,6 +1,5 @@
-// The portal's OutgoingSecureMessageModel as it travels on the wire (JSON or XML), before
-// validation. Every field is optional so the validator can name exactly what is missing; values
-// stay as sent.
+// The portal's OutgoingSecureMessageModel as it travels (JSON or XML), before validation.
+// Every field is optional so the validator can name exactly what is missing; values stay as sent.
 #pragma once
 
 #include <optional>

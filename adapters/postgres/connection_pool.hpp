@@ -1,6 +1,5 @@
-// A pool of libpqxx connections served by its own threads, so the HTTP I/O threads never block.
-// run(f) executes f(connection) on a database thread and resumes the awaiting coroutine with the
-// result.
+// A pool of libpqxx connections served by its own threads, so HTTP I/O threads never block.
+// run(f) runs f(connection) on a database thread and resumes the awaiting coroutine with it.
 #pragma once
 
 #include <condition_variable>

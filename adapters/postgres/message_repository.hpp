@@ -1,6 +1,5 @@
-// SQL for outgoing messages: insert, draft replacement, read back and search, always scoped to a
-// vendor. Functions run inside the caller's transaction so intake stores message, patients, files
-// and deliveries at once.
+// SQL for outgoing messages: insert, draft replacement, read back, search; scoped to a vendor.
+// Runs in the caller's transaction so intake stores message, patients, files, deliveries at once.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,5 @@
-// SQL for vendor accounts: creation by the CLI and credential lookup for POST /token.
-// Passwords arrive here already hashed (gateway/auth/password_hash.hpp); this file never sees one
-// in clear.
+// SQL for vendor accounts: creation and administration by the CLI, lookup for POST /token.
+// Passwords arrive already hashed (gateway/auth/password_hash.hpp); none is ever seen in clear.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,5 @@
-// The stored message as the portal shows it: OutgoingSecureMessageModel with Id, CreationDate,
-// SentDate and Status set by the gateway, files base64-encoded again (or listed by name only in
-// search rows).
+// The stored message as the portal shows it: Id, CreationDate, SentDate and Status set by us,
+// files base64-encoded again (or, in search rows, listed by name only).
 #pragma once
 
 #include "adapters/portal/message_model.hpp"

@@ -1,6 +1,5 @@
 // The OutgoingSecureMessages endpoints: POST (store or draft), GET by ExternalId, and search.
-// Every query is scoped to the authenticated vendor, so another vendor's message is simply not
-// found.
+// Every query is scoped to the authenticated vendor: another vendor's message is not found.
 #include "adapters/portal/json_codec.hpp"
 #include "adapters/portal/paged_list.hpp"
 #include "adapters/portal/xml_codec.hpp"

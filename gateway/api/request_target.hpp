@@ -1,6 +1,5 @@
-// The request target split into a path and query parameters, with parameter names lower-cased
-// because ASP.NET binds them case-insensitively (externalId, ExternalID and externalid are one
-// parameter).
+// The request target split into path and query parameters, names lower-cased because ASP.NET
+// binds them case-insensitively (externalId, ExternalID and externalid are one parameter).
 #pragma once
 
 #include <map>

@@ -1,6 +1,5 @@
-// Maps ErrorKind to HTTP statuses and encodes the portal's {"message","modelState"} body in the
-// answer's format. Every answer is marked no-store: message content is PHI and must not sit in
-// shared caches.
+// Maps ErrorKind to HTTP statuses and encodes the portal's {"message","modelState"} body.
+// Every answer is no-store: message content is PHI and must not sit in shared caches.
 #include "gateway/api/responses.hpp"
 
 #include "adapters/portal/json_codec.hpp"

@@ -1,6 +1,5 @@
-// POST /token: the portal's OAuth2 password grant. Answers as ASP.NET's OAuth server does, so
-// vendor clients parse it unchanged; the slow password hash runs on a database thread, never an I/O
-// thread.
+// POST /token: the portal's OAuth2 password grant, answered as ASP.NET's OAuth server does.
+// The slow password hash runs on the CPU pool, never on an I/O or database thread.
 #include <boost/json.hpp>
 
 #include "adapters/postgres/vendor_repository.hpp"

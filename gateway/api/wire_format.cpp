@@ -1,6 +1,5 @@
-// Media-type parsing for content negotiation; tolerant of spacing, case and parameters, strict on
-// charset. Accept ranges: exact JSON/XML types, application/* and text/* (JSON first), */* (the
-// fallback).
+// Media-type parsing for content negotiation: tolerant of spacing, case and parameters, strict on
+// charset. Accept ranges: JSON/XML types, application/* and text/* (JSON), */* (the fallback).
 #include "gateway/api/wire_format.hpp"
 
 #include <string>

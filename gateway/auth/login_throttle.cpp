@@ -1,6 +1,5 @@
 // Fixed-window attempt counting per user name (counted before the check, cleared on success);
-// memory is bounded by dropping expired windows and, when still full, refusing to track new names
-// (which then fall back to PBKDF2's own cost).
+// memory is bounded: expired windows are dropped, and a full table tracks no new names.
 #include "gateway/auth/login_throttle.hpp"
 
 namespace relay::auth {

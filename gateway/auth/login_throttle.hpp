@@ -1,6 +1,5 @@
-// Slows password guessing on POST /token: after too many failures for one user name within a
-// window, further attempts for that name are refused until the window has passed (in memory, per
-// process).
+// Slows password guessing on POST /token: after too many attempts for one user name in a window,
+// further attempts for it are refused until the window has passed (in memory, per process).
 #pragma once
 
 #include <chrono>

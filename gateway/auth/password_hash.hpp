@@ -1,6 +1,5 @@
-// Vendor and operator credentials: salted PBKDF2-HMAC-SHA256 hashes stored as self-describing
-// strings, and server-generated passwords. Only hashes are ever stored; passwords exist once, when
-// printed.
+// Vendor credentials: salted PBKDF2-HMAC-SHA256 hashes as self-describing strings, and
+// server-generated passwords. Only hashes are stored; a password exists once, when printed.
 #pragma once
 
 #include <string>

@@ -1,6 +1,5 @@
-// Issues and checks v1 bearer tokens. Verification checks the signature (constant time) before it
-// trusts any field, then parses the numbers strictly: digits only, no sign, no leading zero, no
-// overflow.
+// Issues and checks v1 bearer tokens: the signature is checked (constant time) before any field is
+// trusted, then numbers are parsed strictly (digits only, no sign, no leading zero, no overflow).
 #include "gateway/auth/token_signer.hpp"
 
 #include <openssl/rand.h>

@@ -1,6 +1,5 @@
-// The gateway's configuration: a JSON file (--config) with every key overridable by environment.
-// The fixed names of DESIGN.md (DATABASE_URL, GATEWAY_LISTEN, ...) override the file's top-level
-// keys.
+// The gateway's configuration: a JSON file (--config), every key overridable by environment.
+// DESIGN.md's fixed names (DATABASE_URL, GATEWAY_LISTEN, ...) override the top-level keys.
 #pragma once
 
 #include <chrono>

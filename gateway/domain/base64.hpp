@@ -1,6 +1,5 @@
-// Strict base64 (RFC 4648) for attachment bytes and credentials; whitespace between groups is
-// tolerated on decode because .NET clients may wrap long lines, but any other stray character is an
-// error.
+// Strict base64 (RFC 4648) for attachment bytes and credentials. Decoding tolerates whitespace
+// (.NET clients may wrap long lines); any other stray character is an error.
 #pragma once
 
 #include <optional>

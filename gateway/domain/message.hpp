@@ -1,6 +1,5 @@
 // The validated, translated outgoing message the gateway stores and relays, and its stored form.
-// Produced from the wire model by gateway/intake; persisted by
-// adapters/postgres/message_repository.
+// Made from the wire model by gateway/intake; persisted by adapters/postgres/message_repository.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,5 @@
-// Expected failures of a request (bad input, no route, conflicts) as values, in the portal's terms.
-// The HTTP layer maps one of these to a status and the portal's {"message","modelState"} body in
-// one place.
+// Expected failures of a request (bad input, no route, conflicts) as values, in portal terms.
+// The HTTP layer maps them to a status and the portal's error body in one place.
 #pragma once
 
 #include <string>

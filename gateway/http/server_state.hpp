@@ -1,6 +1,5 @@
-// What the acceptor and every connection share: settings, handler and precheck, connection
-// registry, counters, the body budget and the shutdown/drain bookkeeping. Held by shared_ptr so
-// sessions may outlive the Server object.
+// What the acceptor and every connection share: settings, handler, precheck, connections, body
+// budget and shutdown bookkeeping. Held by shared_ptr so sessions may outlive the Server.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -1,7 +1,5 @@
-// The per-connection read/handle/write loop. Every read and write has a deadline, every body a
-// total one too; the precheck and the body budget are applied before any body byte is read;
-// transport errors (413, 431, 400, 503) are answered through on_error and followed by a lingering
-// close.
+// The per-connection read/handle/write loop: deadlines on every read, write and body; precheck and
+// body budget before any body byte; transport errors answered, then a lingering close.
 #include "gateway/http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,6 +1,5 @@
-// One HTTP/1.1 connection: a coroutine on the connection's own strand that reads requests (limits,
-// precheck, body budget, timeouts, 100-continue), calls the handler, writes answers, and closes on
-// errors or shutdown.
+// One HTTP/1.1 connection: a coroutine on its own strand that reads requests (limits, precheck,
+// body budget, timeouts, 100-continue), calls the handler, writes answers, closes on errors.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -1,6 +1,5 @@
 // Runs the storing transaction on the database threads, never on an HTTP I/O thread.
-// Two first posts of one ExternalId racing each other: the loser's insert fails and it retries
-// once.
+// Two first posts of one ExternalId racing: the loser's insert fails and it retries once.
 #include "gateway/intake/intake_service.hpp"
 
 #include "adapters/postgres/message_repository.hpp"

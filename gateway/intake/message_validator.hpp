@@ -1,6 +1,5 @@
-// Validation and translation of a posted OutgoingSecureMessageModel into the message the gateway
-// relays. Every rule Metriport would enforce later is checked here, so an accepted message can
-// always be sent.
+// Validation and translation of a posted OutgoingSecureMessageModel into the relayed message.
+// Every rule Metriport would enforce later is checked here, so an accepted message can be sent.
 #pragma once
 
 #include "adapters/portal/message_model.hpp"

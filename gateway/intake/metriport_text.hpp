@@ -1,6 +1,5 @@
-// Text normalisation exactly as Metriport applies it to subjects and bodies before validating them.
-// Intake checks lengths on the normalised text so a message accepted here is never refused by
-// Metriport.
+// Text normalisation exactly as Metriport applies it to subjects and bodies before validating.
+// Intake checks lengths on the normalised text, so Metriport never refuses what intake accepted.
 #pragma once
 
 #include <string>

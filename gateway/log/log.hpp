@@ -1,6 +1,5 @@
-// Structured logging: one JSON object per line on stderr, carrying event names, IDs and reasons.
-// Never pass PHI here (no subjects, bodies, names, file contents): only IDs, counts and error
-// reasons.
+// Structured logging: one JSON object per line on stderr, with event names, IDs and reasons.
+// Never pass PHI (subjects, bodies, names, file contents): only IDs, counts and error reasons.
 #pragma once
 
 #include <initializer_list>

@@ -1,6 +1,5 @@
-// Integration tests of hostile and broken input against the real gateway: each gets a specific 4xx
-// in the portal's error shape, never a 5xx or a crash, and the message stored before stays
-// unchanged.
+// Integration tests of hostile and broken input against the real gateway: a specific 4xx in the
+// portal's error shape, never a 5xx or a crash, and the message stored before stays unchanged.
 #include <boost/test/unit_test.hpp>
 
 #include "tests/integration/gateway/api/gateway_fixture.hpp"

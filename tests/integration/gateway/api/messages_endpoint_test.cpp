@@ -1,6 +1,5 @@
-// Integration tests of POST/GET /api/OutgoingSecureMessages against the real gateway and
-// PostgreSQL: every sample in JSON and XML, read back, idempotency, Draft promotion, 409, tenant
-// isolation, restart.
+// Integration tests of POST/GET /api/OutgoingSecureMessages with the real gateway and PostgreSQL:
+// samples in JSON and XML, idempotency, Drafts, 409, tenant isolation, routing, restart.
 #include <csignal>
 #include <thread>
 

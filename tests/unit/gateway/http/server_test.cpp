@@ -1,6 +1,5 @@
-// Tests for gateway/http/server: a real Server on 127.0.0.1 (port 0, two io threads) driven by a
-// small Beast client whose every operation has a deadline, so no test can hang; and the body
-// budget.
+// Tests for gateway/http/server: a real Server on 127.0.0.1 driven by a small Beast client whose
+// every operation has a deadline, so no test can hang; and the body budget.
 #include "gateway/http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
