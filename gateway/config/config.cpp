@@ -59,6 +59,16 @@ std::int64_t read_integer(const Input& in, std::int64_t min, std::int64_t max) {
   return *value;
 }
 
+bool read_bool(const Input& in) {
+  if (in.json != nullptr) {
+    if (!in.json->is_bool()) fail(in.name, "must be true or false");
+    return in.json->get_bool();
+  }
+  if (in.text == "true") return true;
+  if (in.text == "false") return false;
+  fail(in.name, "must be true or false");
+}
+
 std::string read_string(const Input& in) {
   if (in.json == nullptr) return in.text;
   if (!in.json->is_string()) fail(in.name, "must be a string");
@@ -220,6 +230,66 @@ const std::vector<Key>& keys() {
          c.database.pool_size = static_cast<int>(read_integer(in, 1, 64));
        }},
 
+      {"metriport", "send_window_seconds", false,
+       [](Config& c, const Input& in) {
+         c.metriport.send_window = std::chrono::seconds(read_integer(in, 1, 3600));
+       }},
+      {"metriport", "connect_timeout_seconds", false,
+       [](Config& c, const Input& in) {
+         c.metriport.connect_timeout = std::chrono::seconds(read_integer(in, 1, 300));
+       }},
+      {"metriport", "request_timeout_seconds", false,
+       [](Config& c, const Input& in) {
+         c.metriport.request_timeout = std::chrono::seconds(read_integer(in, 1, 600));
+       }},
+      {"metriport", "upload_timeout_seconds", false,
+       [](Config& c, const Input& in) {
+         c.metriport.upload_timeout = std::chrono::seconds(read_integer(in, 1, 3600));
+       }},
+      {"metriport", "max_connections_per_host", false,
+       [](Config& c, const Input& in) {
+         c.metriport.max_connections_per_host = static_cast<std::size_t>(read_integer(in, 1, 1024));
+       }},
+      {"metriport", "ca_file", false,
+       [](Config& c, const Input& in) {
+         std::string path = read_string(in);
+         if (path.size() > 4096 || has_control(path)) {
+           fail(in.name, "must be a file path without control characters");
+         }
+         c.metriport.ca_file = path;
+       }},
+
+      {"relay", "enabled", false,
+       [](Config& c, const Input& in) { c.relay.enabled = read_bool(in); }},
+      {"relay", "workers", false,
+       [](Config& c, const Input& in) {
+         c.relay.workers = static_cast<int>(read_integer(in, 1, 1024));
+       }},
+      {"relay", "lease_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.lease = std::chrono::seconds(read_integer(in, 5, 3600));
+       }},
+      {"relay", "poll_interval_ms", false,
+       [](Config& c, const Input& in) {
+         c.relay.poll_interval = std::chrono::milliseconds(read_integer(in, 10, 600000));
+       }},
+      {"relay", "max_attempts", false,
+       [](Config& c, const Input& in) {
+         c.relay.max_attempts = static_cast<int>(read_integer(in, 1, 1000));
+       }},
+      {"relay", "backoff_base_ms", false,
+       [](Config& c, const Input& in) {
+         c.relay.backoff_base = std::chrono::milliseconds(read_integer(in, 1, 3600000));
+       }},
+      {"relay", "backoff_cap_ms", false,
+       [](Config& c, const Input& in) {
+         c.relay.backoff_cap = std::chrono::milliseconds(read_integer(in, 1, 86400000));
+       }},
+      {"relay", "patient_cache_ttl_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.patient_cache_ttl = std::chrono::seconds(read_integer(in, 0, 30 * 86400));
+       }},
+
       {"tokens", "lifetime_seconds", false,
        [](Config& c, const Input& in) {
          c.tokens.lifetime = std::chrono::seconds(read_integer(in, 1, 7 * 86400));
@@ -266,7 +336,8 @@ const std::vector<Key>& keys() {
   return table;
 }
 
-constexpr std::string_view sections[] = {"http", "database", "tokens", "intake"};
+constexpr std::string_view sections[] = {"http",   "database",  "tokens",
+                                         "intake", "metriport", "relay"};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -470,6 +541,9 @@ void check_combination(const Config& config) {
   // A body the whole budget cannot hold would be refused as "busy, retry" forever.
   if (config.http.max_inflight_body_bytes < config.http.body_limit_bytes) {
     throw ConfigError("http.max_inflight_body_bytes: must be at least http.body_limit_bytes");
+  }
+  if (config.relay.backoff_base > config.relay.backoff_cap) {
+    throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");
   }
 }
 

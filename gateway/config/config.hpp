@@ -74,6 +74,24 @@ struct MetriportSettings {
   std::string api_key;                    // METRIPORT_API_KEY
   std::vector<std::string> webhook_keys;  // METRIPORT_WEBHOOK_KEY, comma-separated during rotation
   int sends_per_minute = 20;              // METRIPORT_SENDS_PER_MINUTE
+  std::chrono::seconds send_window{60};   // Metriport's fixed rate-limit window
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds upload_timeout{120};  // the PUT of one document's bytes
+  std::size_t max_connections_per_host = 16;
+  std::string ca_file;  // extra trusted CA bundle (PEM) besides the system CAs; empty for none
+};
+
+// The relay engine: how many deliveries one process works on at once, leases, retries, wake-ups.
+struct RelaySettings {
+  bool enabled = true;  // false: this process only serves HTTP (intake, reads)
+  int workers = 8;      // deliveries in flight at once in this process
+  std::chrono::seconds lease{120};
+  std::chrono::milliseconds poll_interval{2000};  // fallback when no NOTIFY arrives
+  int max_attempts = 8;
+  std::chrono::milliseconds backoff_base{1000};
+  std::chrono::milliseconds backoff_cap{300000};
+  std::chrono::seconds patient_cache_ttl{86400};
 };
 
 struct Config {
@@ -83,6 +101,7 @@ struct Config {
   IntakeLimits intake;
   RoutingTable routing;
   MetriportSettings metriport;
+  RelaySettings relay;
   std::string webhook_path = "/webhooks/metriport";
 };
 

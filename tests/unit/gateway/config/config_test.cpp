@@ -112,6 +112,42 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_REQUIRE(config.routing.default_route.has_value());
   BOOST_TEST(config.routing.default_route->destination == "intake@example.direct.org");
   BOOST_TEST(config.routing.by_sender.size() == 1u);
+  BOOST_TEST(config.relay.enabled);
+  BOOST_TEST(config.relay.workers == 8);
+  BOOST_TEST(config.relay.lease.count() == 120);
+  BOOST_TEST(config.metriport.request_timeout.count() == 30);
+  BOOST_TEST(config.metriport.send_window.count() == 60);
+}
+
+BOOST_AUTO_TEST_CASE(relay_and_metriport_sections) {
+  CleanEnvironment env;
+  const auto config = load_config(env.write_file(R"({
+    "metriport": {"send_window_seconds": 2, "connect_timeout_seconds": 3,
+                  "request_timeout_seconds": 4, "upload_timeout_seconds": 5,
+                  "max_connections_per_host": 6, "ca_file": "/etc/ssl/extra.pem"},
+    "relay": {"enabled": false, "workers": 3, "lease_seconds": 30, "poll_interval_ms": 250,
+              "max_attempts": 4, "backoff_base_ms": 10, "backoff_cap_ms": 100,
+              "patient_cache_ttl_seconds": 0}})"));
+  BOOST_TEST(config.metriport.send_window.count() == 2);
+  BOOST_TEST(config.metriport.connect_timeout.count() == 3);
+  BOOST_TEST(config.metriport.request_timeout.count() == 4);
+  BOOST_TEST(config.metriport.upload_timeout.count() == 5);
+  BOOST_TEST(config.metriport.max_connections_per_host == 6u);
+  BOOST_TEST(config.metriport.ca_file == "/etc/ssl/extra.pem");
+  BOOST_TEST(!config.relay.enabled);
+  BOOST_TEST(config.relay.workers == 3);
+  BOOST_TEST(config.relay.lease.count() == 30);
+  BOOST_TEST(config.relay.poll_interval.count() == 250);
+  BOOST_TEST(config.relay.max_attempts == 4);
+  BOOST_TEST(config.relay.backoff_base.count() == 10);
+  BOOST_TEST(config.relay.backoff_cap.count() == 100);
+  BOOST_TEST(config.relay.patient_cache_ttl.count() == 0);
+
+  env.set("GATEWAY_RELAY_ENABLED", "true");
+  env.set("GATEWAY_RELAY_WORKERS", "12");
+  const auto overridden = load_config(std::nullopt);
+  BOOST_TEST(overridden.relay.enabled);
+  BOOST_TEST(overridden.relay.workers == 12);
 }
 
 BOOST_AUTO_TEST_CASE(file_values_and_routes) {
@@ -326,6 +362,13 @@ BOOST_AUTO_TEST_CASE(bad_file_values_rejected) {
            "\"1234567893\",\"1234567893\"]}}}",
        "at most 10"},
       {R"({"routing": []})", "routing"},
+      {R"({"relay": {"enabled": 1}})", "relay.enabled"},
+      {R"({"relay": {"workers": 0}})", "relay.workers"},
+      {R"({"relay": {"lease_seconds": 4}})", "relay.lease_seconds"},
+      {R"({"relay": {"backoff_base_ms": 500, "backoff_cap_ms": 100}})", "relay.backoff_base_ms"},
+      {R"({"relay": {"retries": 3}})", "relay.retries"},
+      {R"({"metriport": {"request_timeout_seconds": 0}})", "metriport.request_timeout_seconds"},
+      {R"({"metriport": {"api_key": "x"}})", "metriport.api_key"},
       {R"([1, 2])", "configuration file"},
   };
   for (const auto& [json, key] : cases) {
@@ -346,7 +389,8 @@ BOOST_AUTO_TEST_CASE(bad_environment_values_rejected) {
       {"GATEWAY_LISTEN", "127.0.0.1:"},    {"GATEWAY_LISTEN", ":8080"},
       {"GATEWAY_LISTEN", "::1:8080"},      {"GATEWAY_LISTEN", "[]:8080"},
       {"GATEWAY_LISTEN", "127.0.0.1:80a"}, {"GATEWAY_LISTEN", "127.0.0.1:-1"},
-      {"GATEWAY_WEBHOOK_PATH", "/a?b=1"},
+      {"GATEWAY_WEBHOOK_PATH", "/a?b=1"},  {"GATEWAY_RELAY_ENABLED", "yes"},
+      {"GATEWAY_RELAY_WORKERS", "0"},      {"GATEWAY_METRIPORT_UPLOAD_TIMEOUT_SECONDS", "0"},
   };
   for (const auto& [name, value] : cases) {
     CleanEnvironment env;
