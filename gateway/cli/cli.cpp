@@ -21,6 +21,9 @@ constexpr const char* usage_text =
     "  vendor reset-password NAME\n"
     "                     replace the vendor's password and print the new one once\n"
     "  vendor list        list vendors with their state and message counts\n"
+    "  deliveries VENDOR EXTERNAL_ID\n"
+    "                     one message's deliveries: state, attempts, Metriport ids, last error\n"
+    "  queue              deliveries per state and when the backlog should be sent\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -72,6 +75,14 @@ int run(int argc, char** argv) {
     if (words[0] == "migrate" && words.size() == 1) return migrate_command(config);
     if (words[0] == "vendor") {
       const int code = vendor_command(config, words);
+      if (code >= 0) return code;
+    }
+    if (words[0] == "deliveries") {
+      const int code = deliveries_command(config, words);
+      if (code >= 0) return code;
+    }
+    if (words[0] == "queue") {
+      const int code = queue_command(config, words);
       if (code >= 0) return code;
     }
   } catch (const std::exception& failure) {

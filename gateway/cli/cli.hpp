@@ -17,5 +17,9 @@ int serve_command(const config::Config& config);
 int migrate_command(const config::Config& config);
 // words: {"vendor", ACTION, [NAME]}; returns -1 when the words name no vendor command.
 int vendor_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"deliveries", VENDOR, EXTERNAL_ID}; -1 when malformed.
+int deliveries_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"queue"}: deliveries per state and the expected drain time of the backlog.
+int queue_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli

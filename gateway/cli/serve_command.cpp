@@ -1,11 +1,14 @@
 // relay-gateway serve: wires configuration, the database pool, the API and the HTTP server, runs
 // the I/O threads, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, exit).
+#include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/migration_runner.hpp"
@@ -16,6 +19,7 @@
 #include "gateway/cli/cli.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/relay/relay_engine.hpp"
 
 namespace relay::cli {
 namespace {
@@ -55,6 +59,11 @@ int serve_command(const config::Config& config) {
     std::cerr << "relay-gateway: GATEWAY_TOKEN_SECRET (or GATEWAY_TOKEN_SECRET_FILE) is not set\n";
     return 2;
   }
+  if (config.relay.enabled && config.metriport.base_url.empty()) {
+    std::cerr << "relay-gateway: METRIPORT_BASE_URL is not set (or set relay.enabled to false to "
+                 "serve without relaying)\n";
+    return 2;
+  }
   auth::TokenSigner tokens(config.tokens.secret, config.tokens.lifetime);
   pg::ConnectionPool pool(config.database.url, static_cast<std::size_t>(config.database.pool_size));
   if (!schema_is_current(pool)) return 1;
@@ -67,22 +76,41 @@ int serve_command(const config::Config& config) {
       &api::transport_error_response, api::make_precheck(tokens),
       http::BodyLimits{config.http.max_inflight_body_bytes, config.http.min_body_bytes_per_second});
   server.start();
+  std::unique_ptr<engine::RelayEngine> relay_engine;
+  if (config.relay.enabled) {
+    relay_engine = std::make_unique<engine::RelayEngine>(io.get_executor(), config);
+    relay_engine->start();
+  }
 
   const std::string address = config.http.listen_host + ":" + std::to_string(server.port());
   log::info("gateway.listening", {{"address", address}});
   std::cout << "relay-gateway listening on http://" << address << std::endl;
 
+  boost::asio::steady_timer grace_timer(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
     if (error) return;
     log::info("gateway.stopping", {{"signal", std::to_string(signal_number)}});
-    server.begin_shutdown([&io] { io.stop(); });
+    // The server drains and the relay hands back or finishes its deliveries; then the threads end.
+    auto pending = std::make_shared<std::atomic<int>>(relay_engine ? 2 : 1);
+    auto one_done = [&io, pending] {
+      if (--*pending == 0) io.stop();
+    };
+    server.begin_shutdown(one_done);
+    if (relay_engine) relay_engine->begin_stop(one_done);
+    // A Metriport call cannot hold the process past the grace: its lease expires and another
+    // instance (or this one, restarted) resumes it, reconciling any send in doubt.
+    grace_timer.expires_after(config.http.shutdown_grace + std::chrono::seconds(5));
+    grace_timer.async_wait([&io](const boost::system::error_code& error) {
+      if (!error) io.stop();
+    });
   });
 
   std::vector<std::thread> threads;
   for (int i = 1; i < config.http.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& thread : threads) thread.join();
+  relay_engine.reset();
   pool.stop();
   log::info("gateway.stopped");
   return 0;

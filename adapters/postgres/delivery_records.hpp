@@ -1,0 +1,96 @@
+// Rows the relay engine reads and writes: a claimed delivery with everything needed to relay it,
+// its Metriport sends and documents, and one state change with its guards and audit event.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/domain/message.hpp"
+
+namespace relay::pg {
+
+struct DeliveryAttachment {
+  std::int64_t id = 0;
+  int position = 0;
+  std::string file_name;
+  std::string content_type;
+  std::int64_t size_bytes = 0;
+};
+
+// One row of delivery_sends.
+struct DeliverySendRow {
+  std::int64_t id = 0;
+  int part = 1;
+  int parts = 1;
+  std::optional<std::string> metriport_message_id;
+  std::string status;  // pending, sending, processing, completed, failed
+  std::optional<domain::EpochMicros> first_attempt_at;
+};
+
+// One row of delivery_documents: attachment_id nullopt is the full-body text document.
+struct DeliveryDocumentRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> attachment_id;
+  std::string metriport_document_id;
+  bool uploaded = false;
+};
+
+// A delivery this instance holds the lease of, with its message's relay fields.
+struct ClaimedDelivery {
+  std::int64_t id = 0;
+  std::string message_id;
+  std::string message_external_id;
+  std::int64_t vendor_id = 0;
+  std::string previous_state;  // the state it was claimed from (queued or retry_wait)
+  std::string state;           // after the claim: resolving
+  int attempts = 0;            // failed attempts so far
+  std::string patient_external_id;
+  std::optional<std::string> metriport_patient_id;
+  std::string relay_subject;
+  std::optional<std::string> relay_body;
+  std::string destination;
+  std::vector<std::string> intended_recipient_npi;
+  std::vector<DeliveryAttachment> attachments;  // in the vendor's order
+  std::vector<DeliverySendRow> sends;           // by part
+  std::vector<DeliveryDocumentRow> documents;
+};
+
+enum class LeaseChange { keep, take_or_extend, release };
+
+// One transition of a delivery: applied only if the row is still in from_state (and, when
+// lease_holder is set, still leased by it), with the audit event in the same transaction.
+struct DeliveryChange {
+  std::int64_t delivery_id = 0;
+  std::string from_state;
+  std::string to_state;
+  std::optional<std::string> lease_holder;  // guard: locked_by must equal it
+  LeaseChange lease = LeaseChange::keep;
+  std::string new_lease_holder;  // for take_or_extend
+  std::chrono::seconds lease_length{0};
+  bool count_attempt = false;
+  bool reset_attempts = false;
+  std::optional<domain::EpochMicros> next_attempt_at;
+  std::optional<std::string> reason;  // last_error; never PHI
+  bool stamp_accepted = false;
+  bool stamp_completed = false;
+  std::string actor;        // "relay:<instance>", "operator:<name>", "system"
+  std::string audit_event;  // "delivery.claimed", ...
+  std::string audit_detail_json = "{}";
+};
+
+// The shared pacer row (schema relay_pacer), microseconds since the epoch.
+struct PacerRow {
+  std::int64_t send_limit = 20;
+  std::int64_t window_micros = 60'000'000;
+  std::int64_t next_even_slot = 0;
+  std::int64_t known_window_end = 0;
+  std::int64_t remaining_in_known_window = 0;
+  std::int64_t blocked_until = 0;
+  std::int64_t in_flight = 0;
+  std::int64_t idle_micros = 0;  // read only: time since the row last changed
+};
+
+}  // namespace relay::pg

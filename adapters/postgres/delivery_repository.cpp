@@ -1,0 +1,346 @@
+// The relay engine's SQL, one named constant per statement; state changes are guarded by the state
+// (and lease holder) they start from, so a lost lease or a concurrent change is detected, not
+// undone.
+#include "adapters/postgres/delivery_repository.hpp"
+
+#include <sstream>
+
+#include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/message_rows.hpp"
+
+namespace relay::pg {
+namespace {
+
+// The lateral subquery takes each vendor's best claimable delivery (its own index); the outer
+// ORDER BY then picks across vendors: priority first, then whose turn is oldest, then age.
+constexpr const char* delivery_claim_next = R"sql(
+WITH candidate AS (
+  SELECT c.id, c.state
+  FROM vendors v
+  LEFT JOIN relay_vendor_turns t ON t.vendor_id = v.id
+  CROSS JOIN LATERAL (
+    SELECT d.id, d.state, d.priority, d.created_at
+    FROM deliveries d
+    WHERE d.vendor_id = v.id
+      AND (d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now()))
+    ORDER BY d.priority DESC, d.created_at, d.id
+    LIMIT 1
+    FOR UPDATE OF d SKIP LOCKED) c
+  ORDER BY c.priority DESC, t.last_claimed_at NULLS FIRST, c.created_at, c.id
+  LIMIT 1)
+UPDATE deliveries d
+SET state = 'resolving', locked_by = $1,
+    locked_until = clock_timestamp() + $2::integer * interval '1 second', updated_at = now()
+FROM candidate
+WHERE d.id = candidate.id
+RETURNING d.id, d.message_id::text, d.vendor_id, candidate.state, d.attempts,
+          d.patient_external_id, d.metriport_patient_id)sql";
+
+constexpr const char* vendor_turn_taken = R"sql(
+INSERT INTO relay_vendor_turns (vendor_id, last_claimed_at) VALUES ($1, clock_timestamp())
+ON CONFLICT (vendor_id) DO UPDATE SET last_claimed_at = excluded.last_claimed_at)sql";
+
+constexpr const char* claimed_message_fields = R"sql(
+SELECT m.external_id, m.relay_subject, m.relay_body, m.destination,
+       array_to_string(m.intended_recipient_npi, ',')
+FROM messages m WHERE m.id = $1::uuid)sql";
+
+constexpr const char* claimed_attachments = R"sql(
+SELECT id, position, file_name, content_type, size_bytes
+FROM attachments WHERE message_id = $1::uuid ORDER BY position)sql";
+
+constexpr const char* delivery_sends_of = R"sql(
+SELECT id, part, parts, metriport_message_id, status,
+       (extract(epoch FROM first_attempt_at) * 1000000)::bigint
+FROM delivery_sends WHERE delivery_id = $1 ORDER BY part)sql";
+
+constexpr const char* delivery_documents_of = R"sql(
+SELECT id, attachment_id, metriport_document_id, uploaded_at IS NOT NULL
+FROM delivery_documents WHERE delivery_id = $1 ORDER BY attachment_id NULLS FIRST)sql";
+
+constexpr const char* deliveries_expired_leases = R"sql(
+SELECT id, state, attempts FROM deliveries
+WHERE state IN ('resolving', 'uploading', 'sending') AND locked_until < clock_timestamp()
+ORDER BY locked_until
+LIMIT $1
+FOR UPDATE SKIP LOCKED)sql";
+
+constexpr const char* delivery_apply_change = R"sql(
+UPDATE deliveries SET
+  state = $3,
+  locked_by = CASE $5 WHEN 'take' THEN $6 WHEN 'release' THEN NULL ELSE locked_by END,
+  locked_until = CASE $5
+    WHEN 'take' THEN clock_timestamp() + $7::integer * interval '1 second'
+    WHEN 'release' THEN NULL ELSE locked_until END,
+  attempts = CASE WHEN $8::boolean THEN 0 WHEN $9::boolean THEN attempts + 1 ELSE attempts END,
+  next_attempt_at = CASE WHEN $10::bigint IS NULL THEN next_attempt_at
+    ELSE timestamptz 'epoch' + $10::bigint * interval '1 microsecond' END,
+  last_error = coalesce($11, last_error),
+  accepted_at = CASE WHEN $12::boolean THEN now() ELSE accepted_at END,
+  completed_at = CASE WHEN $13::boolean THEN now() ELSE completed_at END,
+  updated_at = now()
+WHERE id = $1 AND state = $2 AND ($4::text IS NULL OR locked_by = $4)
+RETURNING attempts)sql";
+
+constexpr const char* delivery_extend_lease = R"sql(
+UPDATE deliveries SET locked_until = clock_timestamp() + $3::integer * interval '1 second'
+WHERE id = $1 AND locked_by = $2 AND state IN ('resolving', 'uploading', 'sending'))sql";
+
+constexpr const char* delivery_sends_ensure = R"sql(
+INSERT INTO delivery_sends (delivery_id, part, parts)
+SELECT $1, part, $2 FROM generate_series(1, $2) AS part
+ON CONFLICT (delivery_id, part) DO NOTHING)sql";
+
+constexpr const char* delivery_send_started = R"sql(
+UPDATE delivery_sends
+SET status = 'sending', first_attempt_at = coalesce(first_attempt_at, clock_timestamp()),
+    updated_at = now()
+WHERE id = $1 AND status IN ('pending', 'sending'))sql";
+
+constexpr const char* delivery_send_pending = R"sql(
+UPDATE delivery_sends SET status = 'pending', updated_at = now()
+WHERE id = $1 AND status = 'sending')sql";
+
+constexpr const char* delivery_send_accepted = R"sql(
+UPDATE delivery_sends
+SET status = 'processing', metriport_message_id = $2, sent_at = now(), updated_at = now()
+WHERE id = $1 AND status IN ('pending', 'sending'))sql";
+
+constexpr const char* delivery_send_known_id =
+    "SELECT EXISTS (SELECT 1 FROM delivery_sends WHERE metriport_message_id = $1)";
+
+// A NULL attachment_id (the full-body document) has its own unique index, so the two cases upsert
+// through different conflict targets.
+constexpr const char* delivery_document_record_attachment = R"sql(
+INSERT INTO delivery_documents (delivery_id, attachment_id, metriport_document_id)
+VALUES ($1, $2, $3)
+ON CONFLICT (delivery_id, attachment_id)
+DO UPDATE SET metriport_document_id = excluded.metriport_document_id, uploaded_at = NULL,
+              created_at = now())sql";
+
+constexpr const char* delivery_document_record_full_body = R"sql(
+INSERT INTO delivery_documents (delivery_id, attachment_id, metriport_document_id)
+VALUES ($1, NULL, $2)
+ON CONFLICT (delivery_id) WHERE attachment_id IS NULL
+DO UPDATE SET metriport_document_id = excluded.metriport_document_id, uploaded_at = NULL,
+              created_at = now())sql";
+
+constexpr const char* delivery_document_uploaded = R"sql(
+UPDATE delivery_documents SET uploaded_at = now()
+WHERE delivery_id = $1 AND attachment_id IS NOT DISTINCT FROM $2::bigint)sql";
+
+constexpr const char* attachment_content_by_id = "SELECT content FROM attachments WHERE id = $1";
+
+constexpr const char* patient_cache_lookup = R"sql(
+SELECT metriport_patient_id FROM patient_cache
+WHERE external_id = $1 AND resolved_at > now() - $2::integer * interval '1 second')sql";
+
+constexpr const char* patient_cache_store = R"sql(
+INSERT INTO patient_cache (external_id, metriport_patient_id) VALUES ($1, $2)
+ON CONFLICT (external_id)
+DO UPDATE SET metriport_patient_id = excluded.metriport_patient_id, resolved_at = now())sql";
+
+constexpr const char* delivery_set_patient =
+    "UPDATE deliveries SET metriport_patient_id = $2, updated_at = now() WHERE id = $1";
+
+constexpr const char* pacer_create = R"sql(
+INSERT INTO relay_pacer (account, send_limit, window_micros) VALUES ($1, $2, $3)
+ON CONFLICT (account) DO NOTHING)sql";
+
+constexpr const char* pacer_lock = R"sql(
+SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in_known_window,
+       blocked_until, in_flight,
+       (extract(epoch FROM clock_timestamp() - updated_at) * 1000000)::bigint
+FROM relay_pacer WHERE account = $1 FOR UPDATE)sql";
+
+constexpr const char* pacer_store = R"sql(
+UPDATE relay_pacer SET send_limit = $2, window_micros = $3, next_even_slot = $4,
+  known_window_end = $5, remaining_in_known_window = $6, blocked_until = $7, in_flight = $8,
+  updated_at = now()
+WHERE account = $1)sql";
+
+const char* lease_word(LeaseChange lease) {
+  switch (lease) {
+    case LeaseChange::take_or_extend:
+      return "take";
+    case LeaseChange::release:
+      return "release";
+    case LeaseChange::keep:
+      break;
+  }
+  return "keep";
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+std::optional<ClaimedDelivery> DeliveryRepository::claim_next(pqxx::work& tx,
+                                                              const std::string& instance,
+                                                              std::chrono::seconds lease) {
+  const auto claimed =
+      tx.exec_params(delivery_claim_next, instance, static_cast<int>(lease.count()));
+  if (claimed.empty()) return std::nullopt;
+  const auto& row = claimed[0];
+  ClaimedDelivery delivery;
+  delivery.id = row[0].as<std::int64_t>();
+  delivery.message_id = row[1].as<std::string>();
+  delivery.vendor_id = row[2].as<std::int64_t>();
+  delivery.previous_state = row[3].as<std::string>();
+  delivery.state = "resolving";
+  delivery.attempts = row[4].as<int>();
+  delivery.patient_external_id = row[5].as<std::string>();
+  delivery.metriport_patient_id = nullable<std::string>(row[6]);
+  tx.exec_params0(vendor_turn_taken, delivery.vendor_id);
+
+  const auto message = tx.exec_params1(claimed_message_fields, delivery.message_id);
+  delivery.message_external_id = message[0].as<std::string>();
+  delivery.relay_subject = message[1].as<std::string>();
+  delivery.relay_body = nullable<std::string>(message[2]);
+  delivery.destination = message[3].as<std::string>();
+  delivery.intended_recipient_npi = split_commas(message[4].as<std::string>(""));
+  for (const auto& file : tx.exec_params(claimed_attachments, delivery.message_id)) {
+    delivery.attachments.push_back({file[0].as<std::int64_t>(), file[1].as<int>(),
+                                    file[2].as<std::string>(), file[3].as<std::string>(),
+                                    file[4].as<std::int64_t>()});
+  }
+  delivery.sends = sends_of(tx, delivery.id);
+  delivery.documents = documents_of(tx, delivery.id);
+  return delivery;
+}
+
+std::vector<ExpiredLease> DeliveryRepository::lock_expired_leases(pqxx::work& tx, int limit) {
+  std::vector<ExpiredLease> expired;
+  for (const auto& row : tx.exec_params(deliveries_expired_leases, limit)) {
+    expired.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<int>()});
+  }
+  return expired;
+}
+
+bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
+  const auto updated = tx.exec_params(
+      delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
+      change.lease_holder, lease_word(change.lease), change.new_lease_holder,
+      static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
+      change.next_attempt_at, change.reason, change.stamp_accepted, change.stamp_completed);
+  if (updated.empty()) return false;
+  append_audit_event(tx, {change.actor, "delivery", std::to_string(change.delivery_id),
+                          change.audit_event, change.audit_detail_json});
+  return true;
+}
+
+bool DeliveryRepository::extend_lease(pqxx::work& tx, std::int64_t delivery_id,
+                                      const std::string& instance, std::chrono::seconds lease) {
+  return tx.exec_params0(delivery_extend_lease, delivery_id, instance,
+                         static_cast<int>(lease.count()))
+             .affected_rows() == 1;
+}
+
+std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base& tx,
+                                                          std::int64_t delivery_id) {
+  std::vector<DeliverySendRow> sends;
+  for (const auto& row : tx.exec_params(delivery_sends_of, delivery_id)) {
+    sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
+                     nullable<std::string>(row[3]), row[4].as<std::string>(),
+                     nullable<std::int64_t>(row[5])});
+  }
+  return sends;
+}
+
+std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transaction_base& tx,
+                                                                  std::int64_t delivery_id) {
+  std::vector<DeliveryDocumentRow> documents;
+  for (const auto& row : tx.exec_params(delivery_documents_of, delivery_id)) {
+    documents.push_back({row[0].as<std::int64_t>(), nullable<std::int64_t>(row[1]),
+                         row[2].as<std::string>(), row[3].as<bool>()});
+  }
+  return documents;
+}
+
+void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts) {
+  tx.exec_params0(delivery_sends_ensure, delivery_id, parts);
+}
+
+void DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t send_id) {
+  tx.exec_params0(delivery_send_started, send_id);
+}
+
+void DeliveryRepository::mark_send_pending(pqxx::work& tx, std::int64_t send_id) {
+  tx.exec_params0(delivery_send_pending, send_id);
+}
+
+void DeliveryRepository::mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
+                                            const std::string& metriport_message_id) {
+  tx.exec_params0(delivery_send_accepted, send_id, metriport_message_id);
+}
+
+bool DeliveryRepository::is_known_message_id(pqxx::transaction_base& tx,
+                                             const std::string& metriport_id) {
+  return tx.exec_params1(delivery_send_known_id, metriport_id)[0].as<bool>();
+}
+
+void DeliveryRepository::record_document(pqxx::work& tx, std::int64_t delivery_id,
+                                         std::optional<std::int64_t> attachment_id,
+                                         const std::string& metriport_document_id) {
+  if (attachment_id) {
+    tx.exec_params0(delivery_document_record_attachment, delivery_id, *attachment_id,
+                    metriport_document_id);
+  } else {
+    tx.exec_params0(delivery_document_record_full_body, delivery_id, metriport_document_id);
+  }
+}
+
+void DeliveryRepository::mark_document_uploaded(pqxx::work& tx, std::int64_t delivery_id,
+                                                std::optional<std::int64_t> attachment_id) {
+  tx.exec_params0(delivery_document_uploaded, delivery_id, attachment_id);
+}
+
+std::string DeliveryRepository::attachment_content(pqxx::transaction_base& tx,
+                                                   std::int64_t attachment_id) {
+  return bytea_from_field(tx.exec_params1(attachment_content_by_id, attachment_id)[0]);
+}
+
+std::optional<std::string> DeliveryRepository::cached_patient(pqxx::transaction_base& tx,
+                                                              const std::string& external_id,
+                                                              std::chrono::seconds max_age) {
+  const auto rows =
+      tx.exec_params(patient_cache_lookup, external_id, static_cast<int>(max_age.count()));
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+void DeliveryRepository::cache_patient(pqxx::work& tx, const std::string& external_id,
+                                       const std::string& metriport_patient_id) {
+  tx.exec_params0(patient_cache_store, external_id, metriport_patient_id);
+}
+
+void DeliveryRepository::set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
+                                               const std::string& metriport_patient_id) {
+  tx.exec_params0(delivery_set_patient, delivery_id, metriport_patient_id);
+}
+
+PacerRow DeliveryRepository::lock_pacer(pqxx::work& tx, const std::string& account,
+                                        std::int64_t send_limit, std::int64_t window_micros) {
+  tx.exec_params0(pacer_create, account, send_limit, window_micros);
+  const auto row = tx.exec_params1(pacer_lock, account);
+  return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
+          row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
+          row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
+}
+
+void DeliveryRepository::store_pacer(pqxx::work& tx, const std::string& account,
+                                     const PacerRow& row) {
+  tx.exec_params0(pacer_store, account, row.send_limit, row.window_micros, row.next_even_slot,
+                  row.known_window_end, row.remaining_in_known_window, row.blocked_until,
+                  row.in_flight);
+}
+
+}  // namespace relay::pg

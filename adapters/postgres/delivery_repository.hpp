@@ -1,0 +1,86 @@
+// SQL of the relay engine: claiming deliveries (priority, vendor turns, age), recovering expired
+// leases, state changes with their audit events, Metriport sends, documents and the patient cache.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "adapters/postgres/delivery_records.hpp"
+
+namespace relay::pg {
+
+// A delivery whose lease ran out while in flight (its instance died or stalled).
+struct ExpiredLease {
+  std::int64_t id = 0;
+  std::string state;
+  int attempts = 0;
+};
+
+class DeliveryRepository {
+ public:
+  // Claims the next delivery: queued, or retry_wait whose time has come; High before Normal before
+  // Low, then the vendor whose turn is oldest, then the oldest delivery. SKIP LOCKED, so instances
+  // never wait for each other. The row moves to 'resolving' leased by `instance` for `lease`.
+  static std::optional<ClaimedDelivery> claim_next(pqxx::work& tx, const std::string& instance,
+                                                   std::chrono::seconds lease);
+
+  // In-flight deliveries whose lease ended, locked (SKIP LOCKED) for the caller to move on.
+  static std::vector<ExpiredLease> lock_expired_leases(pqxx::work& tx, int limit);
+
+  // Applies a change; false when the guards failed (state moved on, or the lease was lost).
+  static bool apply(pqxx::work& tx, const DeliveryChange& change);
+
+  // Keeps the lease of an in-flight delivery for another `lease`; false when it is not ours now.
+  static bool extend_lease(pqxx::work& tx, std::int64_t delivery_id, const std::string& instance,
+                           std::chrono::seconds lease);
+
+  // Re-reads the sends and documents of a delivery (after planning or uploading).
+  static std::vector<DeliverySendRow> sends_of(pqxx::transaction_base& tx,
+                                               std::int64_t delivery_id);
+  static std::vector<DeliveryDocumentRow> documents_of(pqxx::transaction_base& tx,
+                                                       std::int64_t delivery_id);
+
+  // Creates parts 1..parts as 'pending' unless they exist.
+  static void ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts);
+  // A send is about to be written to Metriport: 'sending', first_attempt_at kept from the first
+  // try.
+  static void mark_send_started(pqxx::work& tx, std::int64_t send_id);
+  // The send definitely did not reach Metriport (refused or never written): back to 'pending'.
+  static void mark_send_pending(pqxx::work& tx, std::int64_t send_id);
+  // Metriport accepted the send (or the earlier send was found): its id, 'processing'.
+  static void mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
+                                 const std::string& metriport_message_id);
+  // Whether a Metriport message id is already recorded by some send.
+  static bool is_known_message_id(pqxx::transaction_base& tx, const std::string& metriport_id);
+
+  // Records the document reference created for an attachment (or the full body when
+  // attachment_id is nullopt), replacing an earlier one whose upload never completed.
+  static void record_document(pqxx::work& tx, std::int64_t delivery_id,
+                              std::optional<std::int64_t> attachment_id,
+                              const std::string& metriport_document_id);
+  static void mark_document_uploaded(pqxx::work& tx, std::int64_t delivery_id,
+                                     std::optional<std::int64_t> attachment_id);
+  static std::string attachment_content(pqxx::transaction_base& tx, std::int64_t attachment_id);
+
+  // The cached Metriport patient of a portal patient ExternalId, if resolved within max_age.
+  static std::optional<std::string> cached_patient(pqxx::transaction_base& tx,
+                                                   const std::string& external_id,
+                                                   std::chrono::seconds max_age);
+  static void cache_patient(pqxx::work& tx, const std::string& external_id,
+                            const std::string& metriport_patient_id);
+  static void set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
+                                    const std::string& metriport_patient_id);
+
+  // The shared pacer row of an account, created with the configured limit when missing, locked
+  // FOR UPDATE until the transaction ends.
+  static PacerRow lock_pacer(pqxx::work& tx, const std::string& account, std::int64_t send_limit,
+                             std::int64_t window_micros);
+  static void store_pacer(pqxx::work& tx, const std::string& account, const PacerRow& row);
+};
+
+}  // namespace relay::pg

@@ -1,0 +1,62 @@
+// The relay engine of one gateway process: worker coroutines that claim and relay deliveries, a
+// lease reaper, and the LISTEN wake-up; many processes may run one each against the same database.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/metriport/metriport_client.hpp"
+#include "adapters/postgres/connection_pool.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/relay/delivery_processor.hpp"
+#include "gateway/relay/notification_listener.hpp"
+#include "gateway/relay/shared_pacer.hpp"
+#include "gateway/relay/wake_signal.hpp"
+
+namespace relay::engine {
+
+class RelayEngine {
+ public:
+  RelayEngine(boost::asio::any_io_executor executor, const config::Config& config);
+  ~RelayEngine();
+  RelayEngine(const RelayEngine&) = delete;
+  RelayEngine& operator=(const RelayEngine&) = delete;
+
+  void start();
+  // Workers stop claiming, finish (or hand back) what they hold; on_stopped is called once, on the
+  // executor, when every worker has returned.
+  void begin_stop(std::function<void()> on_stopped);
+
+  const std::string& instance() const { return instance_; }
+
+ private:
+  boost::asio::awaitable<void> worker_loop();
+  boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> claim_one();
+  boost::asio::awaitable<void> reaper_loop();
+  boost::asio::awaitable<int> reap_expired_leases();
+  void worker_finished();
+
+  boost::asio::any_io_executor executor_;
+  config::RelaySettings settings_;
+  std::string instance_;
+  pg::ConnectionPool pool_;
+  metriport::MetriportClient client_;
+  SharedPacer pacer_;
+  WakeSignal wake_;
+  NotificationListener listener_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<DeliveryProcessor> processor_;
+  std::atomic<int> running_loops_{0};
+  std::function<void()> on_stopped_;
+  std::mutex stop_mutex_;
+};
+
+// "<host>:<pid>:<random>": the lease holder name of this process.
+std::string make_instance_name();
+
+}  // namespace relay::engine
