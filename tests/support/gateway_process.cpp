@@ -300,8 +300,12 @@ GatewayProcess::GatewayProcess(GatewayOptions options) {
   temp_dir_ = pattern;
   log_path_ = temp_dir_ + "/gateway.log";
 
-  std::vector<std::string> args{"serve", "--config", options.config_path};
-  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  ready_path_ = options.ready_path;
+  std::vector<std::string> args = options.args;
+  if (args.empty()) {
+    args = {"serve", "--config", options.config_path};
+    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  }
   const int log_fd =
       open_or_throw(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -352,9 +356,9 @@ void GatewayProcess::wait_ready(std::chrono::milliseconds timeout) {
     }
     try {
       HttpClient client(host(), port_, 1s);
-      const HttpResult answer = client.get("/healthz");
+      const HttpResult answer = client.get(ready_path_);
       if (answer.status == 200) return;
-      last_problem = "GET /healthz answered " + std::to_string(answer.status);
+      last_problem = "GET " + ready_path_ + " answered " + std::to_string(answer.status);
     } catch (const HttpClientError& e) {
       last_problem = e.what();
     }

@@ -55,6 +55,10 @@ struct GatewayOptions {
   // GATEWAY_LISTEN itself, in which case its port is used.
   std::uint16_t port = 0;
   std::vector<std::string> extra_args;  // after `serve --config <file>`
+  // Non-empty: the whole argument list instead of `serve --config <file> extra_args` (another
+  // server program, such as the Metriport simulator).
+  std::vector<std::string> args;
+  std::string ready_path = "/healthz";  // GET answering 200 means ready
   std::string binary;                   // empty: gateway_binary()
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(20);
   bool wait_until_ready = true;  // wait for GET /healthz -> 200 in the constructor
@@ -79,7 +83,7 @@ class GatewayProcess {
   std::string base_url() const;  // http://127.0.0.1:<port>
   pid_t pid() const { return pid_; }
 
-  // Polls GET /healthz until it answers 200; throws if the process exits or the time runs out.
+  // Polls GET ready_path until it answers 200; throws if the process exits or the time runs out.
   void wait_ready(std::chrono::milliseconds timeout);
   bool running();
   // SIGTERM, wait up to grace, then SIGKILL. Returns the exit code (see exit_code()).
@@ -103,6 +107,7 @@ class GatewayProcess {
   std::string temp_dir_;
   std::string log_path_;
   std::uint16_t port_ = 0;
+  std::string ready_path_ = "/healthz";
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
 };

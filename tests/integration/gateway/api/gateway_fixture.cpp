@@ -32,7 +32,8 @@ std::string GatewayFixture::sample(const std::string& file_name) {
   return text.str();
 }
 
-GatewayFixture::GatewayFixture(std::string routing_json) {
+GatewayFixture::GatewayFixture(std::string routing_json, std::string extra_config, EnvMap env)
+    : extra_env(std::move(env)) {
   config_path = make_temp_dir() / "gateway.json";
   std::ofstream config(config_path);
   config << R"({
@@ -43,7 +44,7 @@ GatewayFixture::GatewayFixture(std::string routing_json) {
     "intake": {"max_patients": 50, "max_attachments": 6, "max_attachment_bytes": 1048576,
                "max_total_attachment_bytes": 1500000, "high_priority_subject_prefix": "[URGENT] "},
     "routing": )"
-         << routing_json << "}\n";
+         << routing_json << (extra_config.empty() ? "" : ",\n    ") << extra_config << "}\n";
   config.close();
   start();
 }
@@ -55,9 +56,14 @@ GatewayFixture::~GatewayFixture() {
 }
 
 void GatewayFixture::start() {
-  gateway = std::make_unique<GatewayProcess>(
-      config_path.string(),
-      EnvMap{{"DATABASE_URL", database.url()}, {"GATEWAY_TOKEN_SECRET", token_secret}});
+  gateway = start_gateway();
+}
+
+std::unique_ptr<GatewayProcess> GatewayFixture::start_gateway() {
+  EnvMap env = extra_env;
+  env["DATABASE_URL"] = database.url();
+  env["GATEWAY_TOKEN_SECRET"] = token_secret;
+  return std::make_unique<GatewayProcess>(config_path.string(), env);
 }
 
 void GatewayFixture::restart() {

@@ -22,7 +22,11 @@ struct VendorAccount {
 class GatewayFixture {
  public:
   // routing_json: the "routing" section of the config; the default has a default route.
-  explicit GatewayFixture(std::string routing_json = default_routing_json());
+  // extra_config: more top-level members of the config file (the default turns the relay off);
+  // extra_env: added to every gateway process's environment.
+  explicit GatewayFixture(std::string routing_json = default_routing_json(),
+                          std::string extra_config = R"("relay": {"enabled": false})",
+                          EnvMap extra_env = {});
   ~GatewayFixture();
 
   static std::string default_routing_json();
@@ -35,12 +39,15 @@ class GatewayFixture {
   HttpClient anonymous_client();
 
   void restart();  // SIGTERM the gateway (asserting a clean exit) and start it again
+  // Another gateway process on the same database and configuration (its own port).
+  std::unique_ptr<GatewayProcess> start_gateway();
   std::int64_t count(const std::string& sql);  // SELECT count(*) ... against the test database
 
   TestDatabase database;
   std::string token_secret = "integration-test-token-secret-0123456789";
   std::unique_ptr<GatewayProcess> gateway;
   std::filesystem::path config_path;
+  EnvMap extra_env;
 
  private:
   void start();

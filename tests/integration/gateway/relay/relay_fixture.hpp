@@ -1,0 +1,72 @@
+// The world of a relay integration test: the Metriport simulator, a database, real gateway
+// processes relaying to the simulator, one vendor, and helpers to post messages and await states.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "tests/integration/gateway/api/gateway_fixture.hpp"
+#include "tests/support/simulator_process.hpp"
+
+namespace relay::testing {
+
+struct RelaySetup {
+  // The simulator's settings (JSON) with everything else at its default.
+  static RelaySetup with_simulator(std::string settings, int max_attempts = 8) {
+    RelaySetup setup;
+    setup.simulator_settings = std::move(settings);
+    setup.max_attempts = max_attempts;
+    return setup;
+  }
+
+  std::string simulator_settings = "{}";
+  int sends_per_minute = 100000;  // tests raise the pacer's limit unless they test it
+  int send_window_seconds = 60;
+  int workers = 8;
+  int lease_seconds = 30;
+  int max_attempts = 8;
+  bool relay_starts_enabled = true;  // false: gateways start with GATEWAY_RELAY_ENABLED=false
+};
+
+struct TestMessage {
+  TestMessage() = default;
+  TestMessage(std::string id, std::vector<std::string> patient_ids)
+      : external_id(std::move(id)), patients(std::move(patient_ids)) {}
+
+  std::string external_id;
+  std::vector<std::string> patients;
+  std::string subject = "Relay test";
+  std::string body = "Hello from the relay test.";
+  std::vector<std::pair<std::string, std::string>> files;  // file name, raw bytes
+  std::string priority = "Normal";
+};
+
+class RelayFixture {
+ public:
+  explicit RelayFixture(RelaySetup setup = {});
+
+  // POSTs the message as the vendor; requires a 200.
+  void post(const TestMessage& message);
+  // The portal JSON of a message (files base64-encoded).
+  static std::string portal_json(const TestMessage& message);
+
+  // Waits until `SELECT count(*) FROM deliveries WHERE <where>` reaches expected.
+  bool wait_for_deliveries(const std::string& where, std::int64_t expected,
+                           std::chrono::milliseconds timeout);
+  std::int64_t count(const std::string& sql) { return gateways->count(sql); }
+
+  // Metriport messages the simulator accepted, grouped: (patientId + "|" + subject) -> count.
+  std::map<std::string, int> accepted_by_patient_and_subject();
+
+  RelaySetup setup;
+  SimulatorProcess simulator;
+  std::unique_ptr<GatewayFixture> gateways;
+  VendorAccount vendor;
+  std::unique_ptr<HttpClient> client;
+};
+
+}  // namespace relay::testing
