@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Quick start: installs deps, builds, runs a persistent private PostgreSQL in .local/pg, migrates,
-# creates a demo vendor and serves the gateway on loopback in the foreground (Ctrl-C stops both).
+# Quick start: installs deps, builds, runs a persistent private PostgreSQL in .local/pg and the
+# Metriport simulator, migrates, creates a demo vendor and serves the gateway in the foreground.
 set -euo pipefail
 
 # Environment: RELAY_PG_PORT (default 55432), RELAY_GATEWAY_PORT (default 8080),
-# RELAY_PG_DIR (default .local/pg; must be reachable by the postgres user when run as root).
+# RELAY_SIM_PORT (default 8081), RELAY_PG_DIR (default .local/pg; must be reachable by the postgres
+# user when run as root).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 LOCAL_DIR="$ROOT/.local"
 PG_DIR="${RELAY_PG_DIR:-$LOCAL_DIR/pg}"
 PG_PORT="${RELAY_PG_PORT:-55432}"
 GATEWAY_PORT="${RELAY_GATEWAY_PORT:-8080}"
+SIM_PORT="${RELAY_SIM_PORT:-8081}"
 BINARY="$ROOT/build/relay-gateway"
+SIMULATOR="$ROOT/build/metriport-sim"
 CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
 CONFIG="$LOCAL_DIR/gateway.json"
 VENDOR_FILE="$LOCAL_DIR/demo-vendor.txt"
@@ -26,11 +29,15 @@ die() {
 }
 
 bash deploy/install-deps.sh
-BUILD_TARGETS=relay-gateway bash deploy/build.sh # the tests are not needed to run it
+BUILD_TARGETS="relay-gateway metriport-sim" bash deploy/build.sh # the tests are not needed
 [ -x "$BINARY" ] || die "$BINARY was not built"
+[ -x "$SIMULATOR" ] || die "$SIMULATOR was not built"
 # Checked before PostgreSQL starts, so a second copy of this script leaves the first one alone.
 if port_probe "$GATEWAY_PORT"; then
   die "something already listens on 127.0.0.1:$GATEWAY_PORT (set RELAY_GATEWAY_PORT)"
+fi
+if port_probe "$SIM_PORT"; then
+  die "something already listens on 127.0.0.1:$SIM_PORT (set RELAY_SIM_PORT)"
 fi
 mkdir -p "$LOCAL_DIR"
 chmod 755 "$LOCAL_DIR" # the postgres user (when run as root) must reach .local/pg
@@ -38,10 +45,14 @@ chmod 755 "$LOCAL_DIR" # the postgres user (when run as root) must reach .local/
 # --- PostgreSQL: persistent private cluster, stopped again when this script ends -----------------
 PG_STARTED=0
 GATEWAY_PID=""
+SIM_PID=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
   if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
     stop_process "$GATEWAY_PID" 150
+  fi
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+    stop_process "$SIM_PID" 50
   fi
   if [ "$PG_STARTED" -eq 1 ]; then
     bash "$ROOT/deploy/pg-cluster.sh" stop "$PG_DIR" || true
@@ -81,10 +92,26 @@ elif [ "$CONFIG_EXAMPLE" -nt "$CONFIG" ]; then
 fi
 export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"
 
-# --- Metriport simulator (a later issue adds it here) -------------------------------------------
-# Start the simulator on a loopback port in the background, stop it in cleanup(), and export
-# METRIPORT_BASE_URL (.../medical/v1), METRIPORT_API_KEY and METRIPORT_WEBHOOK_KEY for the gateway.
-# --- end of Metriport simulator ------------------------------------------------------------------
+# --- Metriport simulator on loopback: the gateway relays to it, it signs webhooks back -----------
+SIM_KEY_FILE="$LOCAL_DIR/simulator-keys"
+if [ ! -s "$SIM_KEY_FILE" ]; then
+  (umask 077 && printf '%s\n%s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')" \
+    "$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')" >"$SIM_KEY_FILE")
+fi
+METRIPORT_API_KEY="$(sed -n 1p "$SIM_KEY_FILE")"
+METRIPORT_WEBHOOK_KEY="$(sed -n 2p "$SIM_KEY_FILE")"
+export METRIPORT_API_KEY METRIPORT_WEBHOOK_KEY
+export METRIPORT_BASE_URL="http://127.0.0.1:$SIM_PORT/medical/v1"
+"$SIMULATOR" --listen "127.0.0.1:$SIM_PORT" --api-key "$METRIPORT_API_KEY" \
+  --webhook-url "http://127.0.0.1:$GATEWAY_PORT/webhooks/metriport" \
+  --webhook-key "$METRIPORT_WEBHOOK_KEY" --settings '{"webhook_delay_ms": 500}' \
+  >"$LOCAL_DIR/simulator.log" 2>&1 &
+SIM_PID=$!
+for ((i = 0; i < 100; i++)); do
+  curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$SIM_PORT/_sim/counters" 2>/dev/null && break
+  kill -0 "$SIM_PID" 2>/dev/null || die "metriport-sim exited; see $LOCAL_DIR/simulator.log"
+  sleep 0.1
+done
 
 timeout 120 "$BINARY" migrate --config "$CONFIG"
 
@@ -116,6 +143,8 @@ print_instructions() {
 
 ==================================================================================================
 relay-gateway is serving on $GATEWAY_URL (PostgreSQL: $DATABASE_URL)
+Metriport simulator: $METRIPORT_BASE_URL (log: .local/simulator.log; what it received:
+  curl -sS http://127.0.0.1:$SIM_PORT/_sim/received)
 demo vendor: username demo, password ${DEMO_PASSWORD:-(unknown: see the warning above)}
 
 Get a token:
@@ -125,7 +154,11 @@ Post the sample message, then read it back:
   curl -sS -X POST $GATEWAY_URL/api/OutgoingSecureMessages -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' --data-binary @$SAMPLE
   curl -sS "$GATEWAY_URL/api/OutgoingSecureMessages?externalId=MSG-0001" -H "Authorization: Bearer \$TOKEN"
 
-Ctrl-C stops the gateway and PostgreSQL.
+See each patient's delivery with its Metriport patient and message ids (a second terminal):
+  DATABASE_URL=$DATABASE_URL $BINARY deliveries demo MSG-0001
+  DATABASE_URL=$DATABASE_URL $BINARY queue
+
+Ctrl-C stops the gateway, the simulator and PostgreSQL.
 ==================================================================================================
 
 EOF

@@ -147,6 +147,12 @@ fi
 RELAY_TEST_DATABASE_URL="$(bash deploy/pg-cluster.sh url "$PG_DIR")"
 export RELAY_TEST_DATABASE_URL
 export RELAY_GATEWAY_BINARY="$BUILD_DIR/relay-gateway"
+export RELAY_SIMULATOR_BINARY="$BUILD_DIR/metriport-sim"
+# Every simulator the integration tests start records the send bodies and webhooks it saw here;
+# the contract stage checks them against Metriport's own schemas.
+export RELAY_CAPTURE_DIR="$BUILD_DIR/contract-capture"
+rm -rf "$RELAY_CAPTURE_DIR"
+mkdir -p "$RELAY_CAPTURE_DIR"
 
 # --- ctest: unit, integration and fuzz corpus replays -------------------------------------------
 ctest_started=$SECONDS
@@ -237,11 +243,13 @@ else
   done
 fi
 
-# --- contract tests with Metriport's npm packages (added by a later issue) ----------------------
+# --- contract tests with Metriport's npm packages: the SDK against the simulator, and the gateway's
+# captured traffic against @metriport/shared's schemas and the SDK's signature check ---------------
 if [ -f "$ROOT/tests/contract/package.json" ]; then
   if ! command -v npm >/dev/null; then
     stage_fail "contract" "tests/contract/package.json exists but npm is not installed"
-  elif run_child env -C "$ROOT/tests/contract" timeout 900 npm test; then
+  elif run_child env -C "$ROOT/tests/contract" METRIPORT_SIM_BINARY="$RELAY_SIMULATOR_BINARY" \
+    timeout 900 npm test; then
     stage_pass "contract"
   else
     stage_fail "contract"
