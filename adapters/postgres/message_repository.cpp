@@ -83,9 +83,9 @@ const char* text_or_null(const std::optional<std::string>& value) {
   return value ? value->c_str() : nullptr;
 }
 
-// Patients, attachments and deliveries of a message row that has none yet; NOTIFYs the relay when
-// deliveries were queued.
-void insert_children(pqxx::work& tx, const std::string& message_id,
+// Patients, attachments and deliveries of a message row that has none yet; true when deliveries
+// were queued (the caller wakes the relay once the transaction has committed).
+bool insert_children(pqxx::work& tx, const std::string& message_id,
                      const domain::ValidatedMessage& message) {
   std::vector<std::string> external_ids;
   std::vector<bool> representative_flags;
@@ -108,9 +108,7 @@ void insert_children(pqxx::work& tx, const std::string& message_id,
   const bool queue = message.status == domain::RequestedStatus::sent;
   const auto deliveries =
       tx.exec_params0(deliveries_insert_for_message, message_id, queue ? "queued" : "draft");
-  if (queue && deliveries.affected_rows() > 0) {
-    tx.exec_params(deliveries_notify, delivery_channel, message_id);
-  }
+  return queue && deliveries.affected_rows() > 0;
 }
 
 }  // namespace
@@ -137,11 +135,11 @@ InsertedMessage MessageRepository::insert(pqxx::work& tx, std::int64_t vendor_id
       priority_to_column(message.priority), message.route.destination,
       text_array_literal(message.route.intended_recipient_npi), message.content_hash);
   InsertedMessage inserted{row[0].as<std::string>(), row[1].as<domain::EpochMicros>()};
-  insert_children(tx, inserted.id, message);
+  inserted.queued_deliveries = insert_children(tx, inserted.id, message);
   return inserted;
 }
 
-void MessageRepository::replace_draft(pqxx::work& tx, const std::string& message_id,
+bool MessageRepository::replace_draft(pqxx::work& tx, const std::string& message_id,
                                       const domain::ValidatedMessage& message) {
   const auto updated = tx.exec_params0(
       message_replace_draft, message_id, message.from_external_id, text_or_null(message.from_name),
@@ -156,7 +154,12 @@ void MessageRepository::replace_draft(pqxx::work& tx, const std::string& message
   tx.exec_params0(deliveries_delete, message_id);
   tx.exec_params0(attachments_delete, message_id);
   tx.exec_params0(message_patients_delete, message_id);
-  insert_children(tx, message_id, message);
+  return insert_children(tx, message_id, message);
+}
+
+void notify_relay(pqxx::connection& connection, const std::string& message_id) {
+  pqxx::nontransaction tx(connection);
+  tx.exec_params(deliveries_notify, delivery_channel, message_id);
 }
 
 std::optional<domain::StoredMessage> MessageRepository::find_by_external_id(

@@ -28,6 +28,7 @@ struct ExistingMessage {
 struct InsertedMessage {
   std::string id;
   domain::EpochMicros creation_date = 0;
+  bool queued_deliveries = false;  // the message asked to be sent: wake the relay after commit
 };
 
 enum class SentDateOperator {
@@ -60,7 +61,7 @@ struct SearchQuery {
 
 inline constexpr std::size_t search_body_preview_chars = 200;
 
-// The channel insert and replace_draft NOTIFY (payload: the message id) when they queue deliveries.
+// The channel notify_relay NOTIFYs (payload: the message id) after intake queued deliveries.
 inline constexpr const char* delivery_channel = "relay_deliveries";
 
 struct SearchPage {
@@ -83,13 +84,14 @@ class MessageRepository {
                                                             const std::string& external_id);
 
   // Inserts message, patients, attachments and one delivery per patient ('queued' when the message
-  // asks to be sent, else 'draft'); NOTIFYs the relay when anything was queued. Returns the new id
-  // and creation date. Throws pqxx::unique_violation when (vendor, external_id) exists already.
+  // asks to be sent, else 'draft'). Returns the new id, creation date and whether anything was
+  // queued. Throws pqxx::unique_violation when (vendor, external_id) exists already.
   static InsertedMessage insert(pqxx::work& tx, std::int64_t vendor_id,
                                 const domain::ValidatedMessage& message);
 
-  // Replaces a draft's content, patients, attachments and deliveries with the new version.
-  static void replace_draft(pqxx::work& tx, const std::string& message_id,
+  // Replaces a draft's content, patients, attachments and deliveries with the new version; true
+  // when the new version queued deliveries.
+  static bool replace_draft(pqxx::work& tx, const std::string& message_id,
                             const domain::ValidatedMessage& message);
 
   static std::optional<domain::StoredMessage> find_by_external_id(pqxx::transaction_base& tx,
@@ -99,6 +101,11 @@ class MessageRepository {
   static SearchPage search(pqxx::transaction_base& tx, std::int64_t vendor_id,
                            const SearchQuery& query);
 };
+
+// Wakes the relay engines (LISTEN relay_deliveries) after a commit that queued deliveries. Outside
+// the transaction on purpose: a NOTIFY inside it holds PostgreSQL's global notify lock through the
+// commit's WAL flush and serialises every intake commit; a lost wake-up only waits for the poll.
+void notify_relay(pqxx::connection& connection, const std::string& message_id);
 
 // Appends one row to the append-only audit_events table.
 void append_audit_event(pqxx::work& tx, const AuditEvent& event);

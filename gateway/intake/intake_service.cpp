@@ -37,6 +37,15 @@ std::string audit_detail(const domain::ValidatedMessage& message) {
          ",\"attachments\":" + std::to_string(message.attachments.size()) + "}";
 }
 
+// The message is stored whatever happens here: a failed wake-up only leaves it to the relay's poll.
+void wake_relay(pqxx::connection& connection, const std::string& message_id) {
+  try {
+    pg::notify_relay(connection, message_id);
+  } catch (const std::exception&) {
+    log::warn("relay.wake_failed", {{"message_id", message_id}});
+  }
+}
+
 }  // namespace
 
 IntakeService::IntakeService(pg::ConnectionPool& pool) : pool_(pool) {}
@@ -70,6 +79,7 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
       const auto action = decide_intake(stored, message.content_hash);
 
       std::optional<domain::StoredMessage> answer;
+      bool queued = false;
       switch (action) {
         case IntakeAction::conflict:
           return domain::RequestError::field(
@@ -82,11 +92,12 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
           break;
         case IntakeAction::create: {
           auto inserted = pg::MessageRepository::insert(tx, vendor_id, message);
+          queued = inserted.queued_deliveries;
           answer = stored_from(message, vendor_id, std::move(inserted.id), inserted.creation_date);
           break;
         }
         case IntakeAction::update_draft:
-          pg::MessageRepository::replace_draft(tx, existing->id, message);
+          queued = pg::MessageRepository::replace_draft(tx, existing->id, message);
           answer = stored_from(message, vendor_id, existing->id, existing->creation_date);
           break;
       }
@@ -97,6 +108,7 @@ domain::Outcome<IntakeResult> IntakeService::store(pqxx::connection& connection,
                                 audit_event_for(action, message.status), audit_detail(message)});
       }
       tx.commit();
+      if (queued) wake_relay(connection, answer->id);
       log::info(audit_event_for(action, message.status),
                 {{"message_id", answer->id}, {"vendor_id", std::to_string(vendor_id)}});
       return IntakeResult{std::move(*answer), action};

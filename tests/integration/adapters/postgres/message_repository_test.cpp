@@ -505,7 +505,8 @@ BOOST_FIXTURE_TEST_CASE(search_cuts_bodies_to_code_points_unless_full_body, Fixt
   BOOST_TEST(search(vendor_a, query).rows.at(0).body.value() == body);
 }
 
-BOOST_FIXTURE_TEST_CASE(notify_after_insert_of_sent_message, Fixture) {
+BOOST_FIXTURE_TEST_CASE(insert_reports_queued_deliveries_and_notify_relay_wakes_listeners,
+                        Fixture) {
   struct Receiver : pqxx::notification_receiver {
     using pqxx::notification_receiver::notification_receiver;
     std::vector<std::string> payloads;
@@ -514,19 +515,26 @@ BOOST_FIXTURE_TEST_CASE(notify_after_insert_of_sent_message, Fixture) {
   pqxx::connection listener(database.url());
   Receiver receiver(listener, relay::pg::delivery_channel);
 
-  insert(vendor_a, sample("quiet-draft"));
-  const auto id = insert(vendor_a, sample("loud", RequestedStatus::sent));
-  for (int i = 0; i < 50 && receiver.payloads.empty(); ++i) listener.await_notification(0, 100000);
-  BOOST_TEST(receiver.payloads == Strings{id});
-
-  // Nothing is announced before commit.
   {
     pqxx::work tx(database.connection());
-    MessageRepository::insert(tx, vendor_a, sample("rolled-back", RequestedStatus::sent));
-    tx.abort();
+    BOOST_TEST(!MessageRepository::insert(tx, vendor_a, sample("quiet-draft")).queued_deliveries);
+    tx.commit();
   }
-  listener.await_notification(0, 300000);
-  BOOST_TEST(receiver.payloads.size() == 1u);
+  std::string id;
+  {
+    pqxx::work tx(database.connection());
+    const auto inserted =
+        MessageRepository::insert(tx, vendor_a, sample("loud", RequestedStatus::sent));
+    BOOST_TEST(inserted.queued_deliveries);
+    id = inserted.id;
+    tx.commit();
+  }
+  // Nothing is announced by the insert itself; notify_relay does, outside any transaction.
+  listener.await_notification(0, 200000);
+  BOOST_TEST(receiver.payloads.empty());
+  relay::pg::notify_relay(database.connection(), id);
+  for (int i = 0; i < 50 && receiver.payloads.empty(); ++i) listener.await_notification(0, 100000);
+  BOOST_TEST(receiver.payloads == Strings{id});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -76,6 +76,12 @@ bool RelayFixture::wait_for_deliveries(const std::string& where, std::int64_t ex
       [&] { return count("SELECT count(*) FROM deliveries WHERE " + where) >= expected; }, timeout);
 }
 
+std::string RelayFixture::text(const std::string& sql) {
+  pqxx::connection connection(gateways->database.url());
+  pqxx::read_transaction tx(connection);
+  return tx.exec1(sql)[0].as<std::string>();
+}
+
 std::map<std::string, int> RelayFixture::accepted_by_patient_and_subject() {
   std::map<std::string, int> groups;
   const auto received = simulator.received();

@@ -58,6 +58,8 @@ class RelayFixture {
   bool wait_for_deliveries(const std::string& where, std::int64_t expected,
                            std::chrono::milliseconds timeout);
   std::int64_t count(const std::string& sql) { return gateways->count(sql); }
+  // The first column of the first row of a query, as text.
+  std::string text(const std::string& sql);
 
   // Metriport messages the simulator accepted, grouped: (patientId + "|" + subject) -> count.
   std::map<std::string, int> accepted_by_patient_and_subject();
