@@ -13,8 +13,19 @@ CREATE TABLE relay_pacer (
   remaining_in_known_window integer  NOT NULL DEFAULT 0,
   blocked_until             bigint   NOT NULL DEFAULT 0,
   in_flight                 integer  NOT NULL DEFAULT 0,
+  last_grant_micros         bigint   NOT NULL DEFAULT 0,
   updated_at                timestamptz NOT NULL DEFAULT now()
 );
+
+-- Send slots granted and not yet answered, one row each: the pacer's in-flight count is the number
+-- of rows younger than the longest possible request, so a process that dies mid-send cannot leave
+-- the count inflated.
+CREATE TABLE relay_pacer_grants (
+  id         bigserial   PRIMARY KEY,
+  account    text        NOT NULL REFERENCES relay_pacer (account) ON DELETE CASCADE,
+  granted_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX relay_pacer_grants_account_idx ON relay_pacer_grants (account, granted_at);
 
 -- When each vendor last had a delivery claimed: within a priority, the vendor whose turn is oldest
 -- goes next, so one vendor's backlog never starves another's.

@@ -19,7 +19,7 @@ struct DeliveryView {
   std::string state;
   int attempts = 0;
   std::optional<std::string> metriport_patient_id;
-  std::vector<std::string> metriport_message_ids;  // by part; empty text for a part not sent yet
+  std::vector<std::string> metriport_message_ids;  // by part; "pending" for a part not sent yet
   std::optional<std::string> last_error;
 };
 

@@ -41,6 +41,10 @@ struct DeliveryDocumentRow {
 // A delivery this instance holds the lease of, with its message's relay fields.
 struct ClaimedDelivery {
   std::int64_t id = 0;
+  // This claim's own lease holder name (instance + claim number): a worker whose lease expired
+  // and was claimed again, even by another worker of the same process, fails every guard.
+  std::string lease_token;
+  std::chrono::steady_clock::time_point lease_renewed_at;  // when this process last extended it
   std::string message_id;
   std::string message_external_id;
   std::int64_t vendor_id = 0;
@@ -66,13 +70,14 @@ struct DeliveryChange {
   std::int64_t delivery_id = 0;
   std::string from_state;
   std::string to_state;
-  std::optional<std::string> lease_holder;  // guard: locked_by must equal it
+  std::optional<std::string> lease_holder;  // guard: locked_by must equal it (the claim's token)
   LeaseChange lease = LeaseChange::keep;
   std::string new_lease_holder;  // for take_or_extend
   std::chrono::seconds lease_length{0};
   bool count_attempt = false;
-  bool reset_attempts = false;
-  std::optional<domain::EpochMicros> next_attempt_at;
+  bool reset_attempts = false;  // also clears last_error and next_attempt_at
+  // next_attempt_at = the database clock + this delay (every process compares it with that clock).
+  std::optional<std::chrono::microseconds> retry_delay;
   std::optional<std::string> reason;  // last_error; never PHI
   bool stamp_accepted = false;
   bool stamp_completed = false;
@@ -90,7 +95,7 @@ struct PacerRow {
   std::int64_t remaining_in_known_window = 0;
   std::int64_t blocked_until = 0;
   std::int64_t in_flight = 0;
-  std::int64_t idle_micros = 0;  // read only: time since the row last changed
+  std::int64_t last_grant_micros = 0;  // when a send slot was last granted (stale in_flight guard)
 };
 
 }  // namespace relay::pg

@@ -11,23 +11,30 @@
 namespace relay::pg {
 namespace {
 
-// The lateral subquery takes each vendor's best claimable delivery (its own index); the outer
-// ORDER BY then picks across vendors: priority first, then whose turn is oldest, then age.
+// Each vendor's first claimable deliveries (its own index, read without locks) are ranked across
+// vendors: priority first, then whose turn is oldest, then age. Only the chosen row is locked
+// (SKIP LOCKED, so concurrent claimers take the next one); locking inside the LATERAL would hold
+// every vendor's best row and make other claimers skip a High delivery for a Normal one.
 constexpr const char* delivery_claim_next = R"sql(
-WITH candidate AS (
-  SELECT c.id, c.state
+WITH ranked AS (
+  SELECT c.id, c.priority, c.created_at, t.last_claimed_at
   FROM vendors v
   LEFT JOIN relay_vendor_turns t ON t.vendor_id = v.id
   CROSS JOIN LATERAL (
-    SELECT d.id, d.state, d.priority, d.created_at
+    SELECT d.id, d.priority, d.created_at
     FROM deliveries d
     WHERE d.vendor_id = v.id
       AND (d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now()))
     ORDER BY d.priority DESC, d.created_at, d.id
-    LIMIT 1
-    FOR UPDATE OF d SKIP LOCKED) c
-  ORDER BY c.priority DESC, t.last_claimed_at NULLS FIRST, c.created_at, c.id
-  LIMIT 1)
+    LIMIT 64) c),
+candidate AS (
+  SELECT d.id, d.state
+  FROM deliveries d
+  JOIN ranked r ON r.id = d.id
+  WHERE d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now())
+  ORDER BY r.priority DESC, r.last_claimed_at NULLS FIRST, r.created_at, r.id
+  LIMIT 1
+  FOR UPDATE OF d SKIP LOCKED)
 UPDATE deliveries d
 SET state = 'resolving', locked_by = $1,
     locked_until = clock_timestamp() + $2::integer * interval '1 second', updated_at = now()
@@ -73,9 +80,9 @@ UPDATE deliveries SET
     WHEN 'take' THEN clock_timestamp() + $7::integer * interval '1 second'
     WHEN 'release' THEN NULL ELSE locked_until END,
   attempts = CASE WHEN $8::boolean THEN 0 WHEN $9::boolean THEN attempts + 1 ELSE attempts END,
-  next_attempt_at = CASE WHEN $10::bigint IS NULL THEN next_attempt_at
-    ELSE timestamptz 'epoch' + $10::bigint * interval '1 microsecond' END,
-  last_error = coalesce($11, last_error),
+  next_attempt_at = CASE WHEN $8::boolean THEN NULL WHEN $10::bigint IS NULL THEN next_attempt_at
+    ELSE clock_timestamp() + $10::bigint * interval '1 microsecond' END,
+  last_error = CASE WHEN $8::boolean THEN NULL ELSE coalesce($11, last_error) END,
   accepted_at = CASE WHEN $12::boolean THEN now() ELSE accepted_at END,
   completed_at = CASE WHEN $13::boolean THEN now() ELSE completed_at END,
   updated_at = now()
@@ -91,6 +98,12 @@ INSERT INTO delivery_sends (delivery_id, part, parts)
 SELECT $1, part, $2 FROM generate_series(1, $2) AS part
 ON CONFLICT (delivery_id, part) DO NOTHING)sql";
 
+// The fence of every send: the lease is renewed (so it outlives the request) only if this claim
+// still holds it; the part is marked only then.
+constexpr const char* delivery_lease_fence = R"sql(
+UPDATE deliveries SET locked_until = clock_timestamp() + $3::integer * interval '1 second'
+WHERE id = $1 AND locked_by = $2 AND state = 'sending')sql";
+
 constexpr const char* delivery_send_started = R"sql(
 UPDATE delivery_sends
 SET status = 'sending', first_attempt_at = coalesce(first_attempt_at, clock_timestamp()),
@@ -98,8 +111,9 @@ SET status = 'sending', first_attempt_at = coalesce(first_attempt_at, clock_time
 WHERE id = $1 AND status IN ('pending', 'sending'))sql";
 
 constexpr const char* delivery_send_pending = R"sql(
-UPDATE delivery_sends SET status = 'pending', updated_at = now()
-WHERE id = $1 AND status = 'sending')sql";
+UPDATE delivery_sends s SET status = 'pending', updated_at = now()
+FROM deliveries d
+WHERE s.id = $2 AND s.status = 'sending' AND d.id = $1 AND d.locked_by = $3)sql";
 
 constexpr const char* delivery_send_accepted = R"sql(
 UPDATE delivery_sends
@@ -127,7 +141,8 @@ DO UPDATE SET metriport_document_id = excluded.metriport_document_id, uploaded_a
 
 constexpr const char* delivery_document_uploaded = R"sql(
 UPDATE delivery_documents SET uploaded_at = now()
-WHERE delivery_id = $1 AND attachment_id IS NOT DISTINCT FROM $2::bigint)sql";
+WHERE delivery_id = $1 AND attachment_id IS NOT DISTINCT FROM $2::bigint
+  AND metriport_document_id = $3)sql";
 
 constexpr const char* attachment_content_by_id = "SELECT content FROM attachments WHERE id = $1";
 
@@ -149,15 +164,26 @@ ON CONFLICT (account) DO NOTHING)sql";
 
 constexpr const char* pacer_lock = R"sql(
 SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in_known_window,
-       blocked_until, in_flight,
-       (extract(epoch FROM clock_timestamp() - updated_at) * 1000000)::bigint
+       blocked_until, in_flight, last_grant_micros
 FROM relay_pacer WHERE account = $1 FOR UPDATE)sql";
 
 constexpr const char* pacer_store = R"sql(
 UPDATE relay_pacer SET send_limit = $2, window_micros = $3, next_even_slot = $4,
   known_window_end = $5, remaining_in_known_window = $6, blocked_until = $7, in_flight = $8,
-  updated_at = now()
+  last_grant_micros = $9, updated_at = now()
 WHERE account = $1)sql";
+
+constexpr const char* pacer_grants_expire = R"sql(
+DELETE FROM relay_pacer_grants
+WHERE account = $1 AND granted_at < clock_timestamp() - $2::integer * interval '1 second')sql";
+
+constexpr const char* pacer_grants_live =
+    "SELECT count(*) FROM relay_pacer_grants WHERE account = $1";
+
+constexpr const char* pacer_grant_add =
+    "INSERT INTO relay_pacer_grants (account) VALUES ($1) RETURNING id";
+
+constexpr const char* pacer_grant_remove = "DELETE FROM relay_pacer_grants WHERE id = $1";
 
 const char* lease_word(LeaseChange lease) {
   switch (lease) {
@@ -184,14 +210,16 @@ std::vector<std::string> split_commas(const std::string& text) {
 }  // namespace
 
 std::optional<ClaimedDelivery> DeliveryRepository::claim_next(pqxx::work& tx,
-                                                              const std::string& instance,
+                                                              const std::string& lease_token,
                                                               std::chrono::seconds lease) {
   const auto claimed =
-      tx.exec_params(delivery_claim_next, instance, static_cast<int>(lease.count()));
+      tx.exec_params(delivery_claim_next, lease_token, static_cast<int>(lease.count()));
   if (claimed.empty()) return std::nullopt;
   const auto& row = claimed[0];
   ClaimedDelivery delivery;
   delivery.id = row[0].as<std::int64_t>();
+  delivery.lease_token = lease_token;
+  delivery.lease_renewed_at = std::chrono::steady_clock::now();
   delivery.message_id = row[1].as<std::string>();
   delivery.vendor_id = row[2].as<std::int64_t>();
   delivery.previous_state = row[3].as<std::string>();
@@ -230,7 +258,8 @@ bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
       delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
       change.lease_holder, lease_word(change.lease), change.new_lease_holder,
       static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
-      change.next_attempt_at, change.reason, change.stamp_accepted, change.stamp_completed);
+      change.retry_delay ? std::optional<std::int64_t>(change.retry_delay->count()) : std::nullopt,
+      change.reason, change.stamp_accepted, change.stamp_completed);
   if (updated.empty()) return false;
   append_audit_event(tx, {change.actor, "delivery", std::to_string(change.delivery_id),
                           change.audit_event, change.audit_detail_json});
@@ -269,17 +298,24 @@ void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, 
   tx.exec_params0(delivery_sends_ensure, delivery_id, parts);
 }
 
-void DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t send_id) {
-  tx.exec_params0(delivery_send_started, send_id);
+bool DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t delivery_id,
+                                           std::int64_t send_id, const std::string& lease_token,
+                                           std::chrono::seconds lease) {
+  const auto fenced = tx.exec_params0(delivery_lease_fence, delivery_id, lease_token,
+                                      static_cast<int>(lease.count()));
+  if (fenced.affected_rows() != 1) return false;
+  return tx.exec_params0(delivery_send_started, send_id).affected_rows() == 1;
 }
 
-void DeliveryRepository::mark_send_pending(pqxx::work& tx, std::int64_t send_id) {
-  tx.exec_params0(delivery_send_pending, send_id);
+void DeliveryRepository::mark_send_pending(pqxx::work& tx, std::int64_t delivery_id,
+                                           std::int64_t send_id, const std::string& lease_token) {
+  tx.exec_params0(delivery_send_pending, delivery_id, send_id, lease_token);
 }
 
-void DeliveryRepository::mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
+bool DeliveryRepository::mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
                                             const std::string& metriport_message_id) {
-  tx.exec_params0(delivery_send_accepted, send_id, metriport_message_id);
+  return tx.exec_params0(delivery_send_accepted, send_id, metriport_message_id).affected_rows() ==
+         1;
 }
 
 bool DeliveryRepository::is_known_message_id(pqxx::transaction_base& tx,
@@ -299,8 +335,9 @@ void DeliveryRepository::record_document(pqxx::work& tx, std::int64_t delivery_i
 }
 
 void DeliveryRepository::mark_document_uploaded(pqxx::work& tx, std::int64_t delivery_id,
-                                                std::optional<std::int64_t> attachment_id) {
-  tx.exec_params0(delivery_document_uploaded, delivery_id, attachment_id);
+                                                std::optional<std::int64_t> attachment_id,
+                                                const std::string& metriport_document_id) {
+  tx.exec_params0(delivery_document_uploaded, delivery_id, attachment_id, metriport_document_id);
 }
 
 std::string DeliveryRepository::attachment_content(pqxx::transaction_base& tx,
@@ -340,7 +377,21 @@ void DeliveryRepository::store_pacer(pqxx::work& tx, const std::string& account,
                                      const PacerRow& row) {
   tx.exec_params0(pacer_store, account, row.send_limit, row.window_micros, row.next_even_slot,
                   row.known_window_end, row.remaining_in_known_window, row.blocked_until,
-                  row.in_flight);
+                  row.in_flight, row.last_grant_micros);
+}
+
+std::int64_t DeliveryRepository::live_pacer_grants(pqxx::work& tx, const std::string& account,
+                                                   std::chrono::seconds max_age) {
+  tx.exec_params0(pacer_grants_expire, account, static_cast<int>(max_age.count()));
+  return tx.exec_params1(pacer_grants_live, account)[0].as<std::int64_t>();
+}
+
+std::int64_t DeliveryRepository::add_pacer_grant(pqxx::work& tx, const std::string& account) {
+  return tx.exec_params1(pacer_grant_add, account)[0].as<std::int64_t>();
+}
+
+void DeliveryRepository::remove_pacer_grant(pqxx::work& tx, std::int64_t grant_id) {
+  tx.exec_params0(pacer_grant_remove, grant_id);
 }
 
 }  // namespace relay::pg

@@ -25,8 +25,8 @@ class DeliveryRepository {
  public:
   // Claims the next delivery: queued, or retry_wait whose time has come; High before Normal before
   // Low, then the vendor whose turn is oldest, then the oldest delivery. SKIP LOCKED, so instances
-  // never wait for each other. The row moves to 'resolving' leased by `instance` for `lease`.
-  static std::optional<ClaimedDelivery> claim_next(pqxx::work& tx, const std::string& instance,
+  // never wait for each other. The row moves to 'resolving' leased by `lease_token` for `lease`.
+  static std::optional<ClaimedDelivery> claim_next(pqxx::work& tx, const std::string& lease_token,
                                                    std::chrono::seconds lease);
 
   // In-flight deliveries whose lease ended, locked (SKIP LOCKED) for the caller to move on.
@@ -47,13 +47,18 @@ class DeliveryRepository {
 
   // Creates parts 1..parts as 'pending' unless they exist.
   static void ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts);
-  // A send is about to be written to Metriport: 'sending', first_attempt_at kept from the first
-  // try.
-  static void mark_send_started(pqxx::work& tx, std::int64_t send_id);
-  // The send definitely did not reach Metriport (refused or never written): back to 'pending'.
-  static void mark_send_pending(pqxx::work& tx, std::int64_t send_id);
-  // Metriport accepted the send (or the earlier send was found): its id, 'processing'.
-  static void mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
+  // A send is about to be written to Metriport: renews the lease of the delivery (still 'sending'
+  // and held by lease_token) and marks the part 'sending' (first_attempt_at kept from the first
+  // try). False, with nothing changed, when the lease is not ours: the caller must not send.
+  static bool mark_send_started(pqxx::work& tx, std::int64_t delivery_id, std::int64_t send_id,
+                                const std::string& lease_token, std::chrono::seconds lease);
+  // The send definitely did not reach Metriport (refused or never written): back to 'pending',
+  // only while the delivery is still held by lease_token.
+  static void mark_send_pending(pqxx::work& tx, std::int64_t delivery_id, std::int64_t send_id,
+                                const std::string& lease_token);
+  // Metriport accepted the send (or the earlier send was found): its id, 'processing'. Recorded
+  // whoever holds the lease (the id is a fact); false when the part was settled already.
+  static bool mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
                                  const std::string& metriport_message_id);
   // Whether a Metriport message id is already recorded by some send.
   static bool is_known_message_id(pqxx::transaction_base& tx, const std::string& metriport_id);
@@ -63,8 +68,10 @@ class DeliveryRepository {
   static void record_document(pqxx::work& tx, std::int64_t delivery_id,
                               std::optional<std::int64_t> attachment_id,
                               const std::string& metriport_document_id);
+  // Marks that reference uploaded (not a newer one another claim recorded meanwhile).
   static void mark_document_uploaded(pqxx::work& tx, std::int64_t delivery_id,
-                                     std::optional<std::int64_t> attachment_id);
+                                     std::optional<std::int64_t> attachment_id,
+                                     const std::string& metriport_document_id);
   static std::string attachment_content(pqxx::transaction_base& tx, std::int64_t attachment_id);
 
   // The cached Metriport patient of a portal patient ExternalId, if resolved within max_age.
@@ -81,6 +88,12 @@ class DeliveryRepository {
   static PacerRow lock_pacer(pqxx::work& tx, const std::string& account, std::int64_t send_limit,
                              std::int64_t window_micros);
   static void store_pacer(pqxx::work& tx, const std::string& account, const PacerRow& row);
+  // Grants not yet answered, younger than max_age (older ones are deleted: no request lives that
+  // long).
+  static std::int64_t live_pacer_grants(pqxx::work& tx, const std::string& account,
+                                        std::chrono::seconds max_age);
+  static std::int64_t add_pacer_grant(pqxx::work& tx, const std::string& account);
+  static void remove_pacer_grant(pqxx::work& tx, std::int64_t grant_id);
 };
 
 }  // namespace relay::pg

@@ -285,6 +285,10 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.relay.backoff_cap = std::chrono::milliseconds(read_integer(in, 1, 86400000));
        }},
+      {"relay", "ambiguous_settle_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.ambiguous_settle = std::chrono::seconds(read_integer(in, 0, 3600));
+       }},
       {"relay", "patient_cache_ttl_seconds", false,
        [](Config& c, const Input& in) {
          c.relay.patient_cache_ttl = std::chrono::seconds(read_integer(in, 0, 30 * 86400));
@@ -544,6 +548,16 @@ void check_combination(const Config& config) {
   }
   if (config.relay.backoff_base > config.relay.backoff_cap) {
     throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");
+  }
+  // Every Metriport call starts with a renewed lease; it must not expire before the call ends,
+  // or another process could take the delivery over while a send is still in flight.
+  const auto longest_call =
+      std::max(config.metriport.request_timeout, config.metriport.upload_timeout);
+  if (config.relay.lease < longest_call + lease_margin) {
+    throw ConfigError("relay.lease_seconds: must be at least " +
+                      std::to_string((longest_call + lease_margin).count()) +
+                      " (the longer of metriport.request_timeout_seconds and "
+                      "metriport.upload_timeout_seconds, plus 5)");
   }
 }
 

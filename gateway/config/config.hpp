@@ -86,13 +86,18 @@ struct MetriportSettings {
 struct RelaySettings {
   bool enabled = true;  // false: this process only serves HTTP (intake, reads)
   int workers = 8;      // deliveries in flight at once in this process
-  std::chrono::seconds lease{120};
+  // At least the longest Metriport call plus lease_margin: a lease never ends mid-request.
+  std::chrono::seconds lease{300};
   std::chrono::milliseconds poll_interval{2000};  // fallback when no NOTIFY arrives
   int max_attempts = 8;
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_cap{300000};
   std::chrono::seconds patient_cache_ttl{86400};
+  // After an ambiguous send, the wait before Metriport's message list is trusted to show it.
+  std::chrono::seconds ambiguous_settle{60};
 };
+
+inline constexpr std::chrono::seconds lease_margin{5};
 
 struct Config {
   HttpSettings http;

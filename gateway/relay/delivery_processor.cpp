@@ -1,9 +1,9 @@
 // DeliveryProcessor: the I/O around the pure relay rules. Each Metriport call's outcome becomes one
-// state-machine event; ids (patient, documents, messages) are stored before the next call needs
-// them.
+// state-machine event; ids are stored before the next call needs them, and every send is fenced.
 #include "gateway/relay/delivery_processor.hpp"
 
 #include <algorithm>
+#include <random>
 #include <set>
 
 #include <boost/asio/steady_timer.hpp>
@@ -70,6 +70,27 @@ bool is_settled_send(const pg::DeliverySendRow& send) {
   return send.status == "processing" || send.status == "completed" || send.status == "failed";
 }
 
+// Full-jitter draws; one generator per thread (workers run on several I/O threads).
+double unit_random() {
+  thread_local std::mt19937_64 generator(std::random_device{}());
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+std::string part_detail(const pg::DeliverySendRow& send, std::string_view metriport_message_id) {
+  std::string json =
+      "{\"part\":" + std::to_string(send.part) + ",\"parts\":" + std::to_string(send.parts);
+  if (!metriport_message_id.empty()) {
+    json += ",\"metriport_message_id\":";
+    domain::append_json_string(json, metriport_message_id);
+  }
+  json += "}";
+  return json;
+}
+
+bool all_settled(const pg::ClaimedDelivery& delivery) {
+  return std::all_of(delivery.sends.begin(), delivery.sends.end(), is_settled_send);
+}
+
 awaitable<void> sleep_for(std::chrono::milliseconds duration) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   timer.expires_after(duration);
@@ -85,20 +106,22 @@ DeliveryProcessor::DeliveryProcessor(pg::ConnectionPool& pool, metriport::Metrip
       client_(client),
       pacer_(pacer),
       settings_(std::move(settings)),
-      stopping_(stopping),
-      random_(std::random_device{}()) {}
+      stopping_(stopping) {}
 
-awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery delivery) {
+awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
+  bool failed = false;
   try {
     co_await run_steps(delivery);
-    co_return;
   } catch (const std::exception&) {
     // Exception text may quote SQL values or answer bytes: log only the delivery's id.
     log::error("relay.delivery_error", {{"delivery_id", id_text(delivery.id)}});
+    failed = true;
   }
+  if (!failed) co_return;
   try {
-    co_await move(delivery, DeliveryEvent::transient_failure,
-                  std::string("internal error while relaying (see gateway log)"));
+    const Failure failure = plain_failure(DeliveryEvent::transient_failure,
+                                          "internal error while relaying (see the gateway log)");
+    co_await fail(delivery, failure);
   } catch (const std::exception&) {
     log::error("relay.delivery_release_failed", {{"delivery_id", id_text(delivery.id)}});
   }
@@ -113,8 +136,9 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
   }
   const SendPlan plan = plan_sends(delivery.relay_subject, delivery.relay_body, attachments);
   if (plan.sends.empty()) {
-    co_return co_await move(delivery, DeliveryEvent::permanent_failure,
-                            std::string("the message has neither body nor attachments"));
+    const Failure failure = plain_failure(DeliveryEvent::permanent_failure,
+                                          "the message has neither body nor attachments");
+    co_return co_await fail(delivery, failure);
   }
   const auto parts = static_cast<int>(plan.sends.size());
   delivery.sends = co_await pool_.run([&](pqxx::connection& connection) {
@@ -128,6 +152,10 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
   if (!co_await move(delivery, DeliveryEvent::documents_ready)) co_return false;
   for (const auto& part : plan.sends) {
     if (!co_await send_part(delivery, part)) co_return false;
+  }
+  // Every part settled (possibly by an earlier claim that recorded the last id): accepted.
+  if (delivery.state == "sending" && all_settled(delivery)) {
+    co_await move(delivery, DeliveryEvent::send_accepted);
   }
   co_return true;
 }
@@ -145,11 +173,13 @@ awaitable<bool> DeliveryProcessor::resolve_patient(pg::ClaimedDelivery& delivery
     } else {
       const auto found = co_await client_.find_patient_by_external_id(delivery.patient_external_id);
       if (found.is_not_found()) {
-        co_return co_await move(delivery, DeliveryEvent::permanent_failure,
-                                std::string(patient_unknown_reason));
+        const Failure failure =
+            plain_failure(DeliveryEvent::permanent_failure, std::string(patient_unknown_reason));
+        co_return co_await fail(delivery, failure);
       }
       if (found.outcome != metriport::CallOutcome::success) {
-        co_return co_await fail(delivery, failure_of(found, "patient lookup"));
+        const Failure failure = failure_of(found, "patient lookup");
+        co_return co_await fail(delivery, failure);
       }
       delivery.metriport_patient_id = found.value->id;
       fetched = true;
@@ -177,6 +207,7 @@ awaitable<bool> DeliveryProcessor::upload_documents(pg::ClaimedDelivery& deliver
     for (const auto& key : part.documents) {
       const auto* existing = find_document(delivery, key);
       if (existing != nullptr && existing->uploaded) continue;
+      if (!co_await renew_lease(delivery)) co_return false;
       if (!co_await upload_document(delivery, key)) co_return false;
     }
   }
@@ -190,8 +221,9 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
   if (key.attachment_id) {
     const auto* attachment = find_attachment(delivery, *key.attachment_id);
     if (attachment == nullptr) {
-      co_return co_await move(delivery, DeliveryEvent::permanent_failure,
-                              std::string("planned attachment is missing from the message"));
+      const Failure failure = plain_failure(DeliveryEvent::permanent_failure,
+                                            "planned attachment is missing from the message");
+      co_return co_await fail(delivery, failure);
     }
     content = co_await pool_.run([id = attachment->id](pqxx::connection& connection) {
       pqxx::read_transaction tx(connection);
@@ -209,12 +241,13 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
     const auto created =
         co_await client_.create_document_reference(*delivery.metriport_patient_id, reference);
     if (created.outcome != metriport::CallOutcome::success) {
-      co_return co_await fail(delivery, failure_of(created, "document reference"));
+      const Failure failure = failure_of(created, "document reference");
+      co_return co_await fail(delivery, failure);
     }
+    const std::string document_id = created.value->document_reference_id;
     co_await pool_.run([&](pqxx::connection& connection) {
       pqxx::work tx(connection);
-      DeliveryRepository::record_document(tx, delivery.id, key.attachment_id,
-                                          created.value->document_reference_id);
+      DeliveryRepository::record_document(tx, delivery.id, key.attachment_id, document_id);
       tx.commit();
     });
     const auto put =
@@ -222,7 +255,7 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
     if (put.outcome == metriport::CallOutcome::success) {
       delivery.documents = co_await pool_.run([&](pqxx::connection& connection) {
         pqxx::work tx(connection);
-        DeliveryRepository::mark_document_uploaded(tx, delivery.id, key.attachment_id);
+        DeliveryRepository::mark_document_uploaded(tx, delivery.id, key.attachment_id, document_id);
         auto documents = DeliveryRepository::documents_of(tx, delivery.id);
         tx.commit();
         return documents;
@@ -230,7 +263,10 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
       co_return true;
     }
     const bool expired = put.reason.rfind("upload URL expired", 0) == 0;
-    if (!expired || round == 1) co_return co_await fail(delivery, failure_of(put, "upload"));
+    if (!expired || round == 1) {
+      const Failure failure = failure_of(put, "upload");
+      co_return co_await fail(delivery, failure);
+    }
   }
   co_return false;
 }
@@ -261,42 +297,89 @@ awaitable<bool> DeliveryProcessor::send_part(pg::ClaimedDelivery& delivery,
   const pg::DeliverySendRow send = *row;
   const metriport::SendRequest request = request_for(delivery, part);
 
-  if (send.status == "sending") {
-    // An earlier attempt was written but its answer never came: Metriport may have it.
+  // An earlier attempt was written but its answer never came: Metriport may have it. The part
+  // stays 'sending' (in doubt) until an id is recorded, so every later attempt looks first.
+  const bool in_doubt = send.status == "sending";
+  if (in_doubt) {
     const auto earlier = co_await find_earlier_send(delivery, send, request);
     if (!earlier) co_return false;  // the lookup failed; the failure is recorded
     if (!earlier->empty()) co_return co_await record_accepted(delivery, send, *earlier, true);
   }
 
-  if (!co_await wait_for_send_slot(delivery)) co_return false;
-  co_await pool_.run([id = send.id](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    DeliveryRepository::mark_send_started(tx, id);
-    tx.commit();
-  });
-  const auto answer = co_await client_.send_message(request);
-  const auto& limits = answer.rate_limit;
-  if (answer.outcome == metriport::CallOutcome::rate_limited) {
-    co_await pacer_.rate_limited(answer.retry_after);
-  } else if (answer.http_status != 0) {
-    std::optional<std::int64_t> reset;
-    if (limits.reset) reset = limits.reset->count();
-    co_await pacer_.answered(limits.limit, limits.remaining, reset);
-  } else {
-    co_await pacer_.unanswered();
+  const auto slot = co_await wait_for_send_slot(delivery);
+  if (!slot) co_return false;
+  const auto answer = co_await make_send(delivery, send, request, *slot);
+  if (!answer) co_return false;  // the lease was lost before anything was written
+  if (answer->outcome == metriport::CallOutcome::success) {
+    // The id first (it is a fact whatever else fails), then the pacer.
+    const bool recorded = co_await record_accepted(delivery, send, answer->value->id, false);
+    co_await report_to_pacer(*slot, *answer);
+    co_return recorded;
   }
-  if (answer.outcome == metriport::CallOutcome::success) {
-    co_return co_await record_accepted(delivery, send, answer.value->id, false);
-  }
-  if (answer.outcome != metriport::CallOutcome::ambiguous) {
-    // Refused or never written: Metriport has no such message, so the part is pending again.
-    co_await pool_.run([id = send.id](pqxx::connection& connection) {
+  co_await report_to_pacer(*slot, *answer);
+  if (answer->outcome != metriport::CallOutcome::ambiguous && !in_doubt) {
+    // Refused or never written, and no earlier attempt is in doubt: pending again.
+    co_await pool_.run([&](pqxx::connection& connection) {
       pqxx::work tx(connection);
-      DeliveryRepository::mark_send_pending(tx, id);
+      DeliveryRepository::mark_send_pending(tx, delivery.id, send.id, delivery.lease_token);
       tx.commit();
     });
   }
-  co_return co_await fail(delivery, failure_of(answer, "send"));
+  auto failure = failure_of(*answer, "send");
+  if (answer->outcome == metriport::CallOutcome::ambiguous) {
+    const auto settle =
+        std::chrono::duration_cast<std::chrono::milliseconds>(settings_.ambiguous_settle);
+    failure.retry_after = std::max(failure.retry_after.value_or(settle), settle);
+  }
+  co_return co_await fail(delivery, failure);
+}
+
+awaitable<std::optional<metriport::CallResult<metriport::MessageRecord>>>
+DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
+                             const metriport::SendRequest& request, const SendSlot& slot) {
+  // From the grant on, the pacer hears exactly once how the send ended, whatever throws.
+  bool started = false;
+  bool broken = false;
+  std::optional<metriport::CallResult<metriport::MessageRecord>> answer;
+  try {
+    started = co_await pool_.run([&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      if (!DeliveryRepository::mark_send_started(tx, delivery.id, send.id, delivery.lease_token,
+                                                 settings_.lease)) {
+        return false;
+      }
+      pg::append_audit_event(tx, {"relay:" + settings_.instance, "delivery", id_text(delivery.id),
+                                  "delivery.send_started", part_detail(send, "")});
+      tx.commit();
+      return true;
+    });
+    if (started) {
+      delivery.lease_renewed_at = std::chrono::steady_clock::now();
+      answer = co_await client_.send_message(request);
+    }
+  } catch (const std::exception&) {
+    broken = true;
+  }
+  if (!answer) {
+    co_await pacer_.unanswered(slot);
+    if (broken) throw std::runtime_error("send could not be started");
+    log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
+  }
+  co_return answer;
+}
+
+awaitable<void> DeliveryProcessor::report_to_pacer(
+    const SendSlot& slot, const metriport::CallResult<metriport::MessageRecord>& answer) {
+  const auto& limits = answer.rate_limit;
+  if (answer.outcome == metriport::CallOutcome::rate_limited) {
+    co_await pacer_.rate_limited(slot, answer.retry_after);
+  } else if (answer.http_status != 0) {
+    std::optional<std::int64_t> reset;
+    if (limits.reset) reset = limits.reset->count();
+    co_await pacer_.answered(slot, limits.limit, limits.remaining, reset);
+  } else {
+    co_await pacer_.unanswered(slot);
+  }
 }
 
 awaitable<std::optional<std::string>> DeliveryProcessor::find_earlier_send(
@@ -305,7 +388,7 @@ awaitable<std::optional<std::string>> DeliveryProcessor::find_earlier_send(
   metriport::MessageListFilter filter;
   filter.patient_id = request.patient_id;
   filter.destination = request.destination;
-  const auto listed = co_await client_.list_messages(filter);
+  const auto listed = co_await client_.list_messages(filter, 100);
   if (listed.outcome != metriport::CallOutcome::success) {
     auto failure = failure_of(listed, "earlier send lookup");
     // A failed lookup proves nothing: retry later, never resend blindly.
@@ -358,92 +441,83 @@ awaitable<std::optional<std::string>> DeliveryProcessor::find_earlier_send(
   co_return found;
 }
 
-awaitable<bool> DeliveryProcessor::wait_for_send_slot(pg::ClaimedDelivery& delivery) {
-  auto lease_renewed = std::chrono::steady_clock::now();
+awaitable<bool> DeliveryProcessor::renew_lease(pg::ClaimedDelivery& delivery) {
+  const bool kept = co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    const bool held =
+        DeliveryRepository::extend_lease(tx, delivery.id, delivery.lease_token, settings_.lease);
+    tx.commit();
+    return held;
+  });
+  if (!kept) {
+    log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
+    co_return false;
+  }
+  delivery.lease_renewed_at = std::chrono::steady_clock::now();
+  co_return true;
+}
+
+awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
+    pg::ClaimedDelivery& delivery) {
+  std::optional<SendSlot> granted;
   for (;;) {
-    const Reservation reservation = co_await pacer_.reserve();
-    if (reservation.granted) co_return true;
+    const SendSlot slot = co_await pacer_.reserve();
+    if (slot.granted) {
+      granted = slot;
+      break;
+    }
     const auto wait = std::chrono::microseconds(
-        std::max<std::int64_t>(0, reservation.not_before_micros - domain::now_epoch_micros()));
+        std::max<std::int64_t>(0, slot.not_before_micros - domain::now_epoch_micros()));
     if (stopping_) {
       // Shutting down: hand the delivery back for whoever runs next, with no attempt counted.
-      co_return co_await move(delivery, DeliveryEvent::rate_limited,
-                              std::string("waiting for a send slot at shutdown"),
-                              std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+      Failure failure =
+          plain_failure(DeliveryEvent::rate_limited, "waiting for a send slot at shutdown");
+      failure.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(wait);
+      co_await fail(delivery, failure);
+      break;
     }
     // Keep the lease while the backlog waits its turn.
-    if (std::chrono::steady_clock::now() - lease_renewed > settings_.lease / 3) {
-      const bool kept = co_await pool_.run([&](pqxx::connection& connection) {
-        pqxx::work tx(connection);
-        const bool held =
-            DeliveryRepository::extend_lease(tx, delivery.id, settings_.instance, settings_.lease);
-        tx.commit();
-        return held;
-      });
-      if (!kept) {
-        log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
-        co_return false;
-      }
-      lease_renewed = std::chrono::steady_clock::now();
+    if (std::chrono::steady_clock::now() - delivery.lease_renewed_at > settings_.lease / 3) {
+      if (!co_await renew_lease(delivery)) break;
     }
     co_await sleep_for(std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(wait),
                                   std::chrono::milliseconds(1), std::chrono::milliseconds(1000)));
   }
+  co_return granted;
 }
 
 awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery,
                                                    const pg::DeliverySendRow& send,
                                                    const std::string& metriport_message_id,
                                                    bool adopted) {
-  bool all_accepted = true;
-  for (const auto& other : delivery.sends) {
-    if (other.part != send.part && !is_settled_send(other)) all_accepted = false;
-  }
-  const DeliveryState from = *parse_delivery_state(delivery.state);
-  const Transition transition =
-      next(from, DeliveryEvent::send_accepted, {delivery.attempts, settings_.retry.max_attempts});
-  const std::string part_detail = "{\"part\":" + std::to_string(send.part) +
-                                  ",\"parts\":" + std::to_string(send.parts) +
-                                  ",\"metriport_message_id\":\"" + metriport_message_id +
-                                  "\",\"adopted\":" + (adopted ? "true" : "false") + "}";
-  const bool stored = co_await pool_.run([&](pqxx::connection& connection) {
+  // The id is recorded whoever holds the lease now: Metriport has that message either way.
+  const std::string detail = part_detail(send, metriport_message_id);
+  const bool recorded = co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    DeliveryRepository::mark_send_accepted(tx, send.id, metriport_message_id);
-    pg::append_audit_event(
-        tx, {"relay:" + settings_.instance, "delivery", id_text(delivery.id),
-             adopted ? "delivery.send_adopted" : "delivery.send_recorded", part_detail});
-    if (all_accepted) {
-      pg::DeliveryChange change;
-      change.delivery_id = delivery.id;
-      change.from_state = delivery.state;
-      change.to_state = std::string(to_text(transition.to));
-      change.lease_holder = settings_.instance;
-      change.lease = pg::LeaseChange::release;
-      change.stamp_accepted = transition.actions.stamp_accepted;
-      change.actor = "relay:" + settings_.instance;
-      change.audit_event = std::string(transition.audit_event);
-      change.audit_detail_json =
-          audit_detail(delivery.state, change.to_state, delivery.attempts, std::nullopt);
-      // A lost lease means another instance owns the delivery now: keep nothing of ours.
-      if (!DeliveryRepository::apply(tx, change)) return false;
-    }
+    if (!DeliveryRepository::mark_send_accepted(tx, send.id, metriport_message_id)) return false;
+    pg::append_audit_event(tx,
+                           {"relay:" + settings_.instance, "delivery", id_text(delivery.id),
+                            adopted ? "delivery.send_adopted" : "delivery.send_recorded", detail});
     tx.commit();
     return true;
   });
-  if (!stored) co_return false;
+  if (!recorded) {
+    log::warn("relay.send_already_settled", {{"delivery_id", id_text(delivery.id)},
+                                             {"metriport_message_id", metriport_message_id}});
+    co_return false;
+  }
   for (auto& other : delivery.sends) {
     if (other.id == send.id) {
       other.status = "processing";
       other.metriport_message_id = metriport_message_id;
     }
   }
-  if (all_accepted) delivery.state = std::string(to_text(transition.to));
+  if (all_settled(delivery)) co_await move(delivery, DeliveryEvent::send_accepted);
   co_return true;
 }
 
 awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
-                                        std::optional<std::string> reason,
-                                        std::optional<std::chrono::milliseconds> retry_after) {
+                                        const Failure* failure) {
   const auto from = parse_delivery_state(delivery.state);
   if (!from) throw std::logic_error("delivery in an unknown state");
   const Transition transition =
@@ -453,16 +527,23 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
                {{"delivery_id", id_text(delivery.id)}, {"state", delivery.state}});
     co_return false;
   }
+  std::optional<std::string> reason;
+  std::optional<std::string> summary;
+  if (transition.actions.record_reason && failure != nullptr) {
+    const std::string note(transition.note);
+    reason = note.empty() ? failure->reason : note + ": " + failure->reason;
+    summary = note.empty() ? failure->summary : note + ": " + failure->summary;
+  }
   pg::DeliveryChange change;
   change.delivery_id = delivery.id;
   change.from_state = delivery.state;
   change.to_state = std::string(to_text(transition.to));
-  if (is_in_flight(*from)) change.lease_holder = settings_.instance;
+  if (is_in_flight(*from)) change.lease_holder = delivery.lease_token;
   if (transition.actions.release_lease) {
     change.lease = pg::LeaseChange::release;
   } else if (is_in_flight(transition.to)) {
     change.lease = pg::LeaseChange::take_or_extend;  // every step renews the lease
-    change.new_lease_holder = settings_.instance;
+    change.new_lease_holder = delivery.lease_token;
     change.lease_length = settings_.lease;
   }
   change.count_attempt = transition.actions.count_attempt;
@@ -471,20 +552,24 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
                        : change.count_attempt ? delivery.attempts + 1
                                               : delivery.attempts;
   if (transition.actions.schedule_retry) {
-    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-    const auto delay = retry_delay(std::max(attempts, 1), settings_.retry, unit, retry_after);
-    change.next_attempt_at = domain::now_epoch_micros() +
-                             std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
+    const auto retry_after =
+        failure != nullptr ? failure->retry_after : std::optional<std::chrono::milliseconds>();
+    const auto delay =
+        retry_delay(std::max(attempts, 1), settings_.retry, unit_random(), retry_after);
+    change.retry_delay = std::chrono::duration_cast<std::chrono::microseconds>(delay);
   }
-  if (transition.actions.record_reason && reason) change.reason = reason;
+  change.reason = reason;
   change.stamp_accepted = transition.actions.stamp_accepted;
   change.stamp_completed = transition.actions.stamp_completed;
   change.actor = "relay:" + settings_.instance;
   change.audit_event = std::string(transition.audit_event);
-  change.audit_detail_json = audit_detail(delivery.state, change.to_state, attempts,
-                                          transition.actions.record_reason ? reason : std::nullopt);
-  const bool applied = co_await pool_.run([&change](pqxx::connection& connection) {
+  change.audit_detail_json = audit_detail(delivery.state, change.to_state, attempts, summary);
+  const bool in_flight_step = is_in_flight(transition.to);
+  const bool applied = co_await pool_.run([&change, in_flight_step](pqxx::connection& connection) {
     pqxx::work tx(connection);
+    // A step between two in-flight states lost in a crash is only redone (the lease expires and
+    // the delivery is claimed again): it need not wait for the WAL flush.
+    if (in_flight_step) tx.exec0("SET LOCAL synchronous_commit = off");
     if (!DeliveryRepository::apply(tx, change)) return false;
     tx.commit();
     return true;
@@ -497,23 +582,34 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
     log::info(transition.to == DeliveryState::dead ? "relay.delivery_dead" : "relay.delivery_retry",
               {{"delivery_id", id_text(delivery.id)},
                {"attempts", std::to_string(attempts)},
-               {"reason", reason.value_or("")}});
+               {"reason", summary.value_or("")}});
   }
   delivery.state = change.to_state;
   delivery.attempts = attempts;
-  co_return !is_terminal(transition.to) && is_in_flight(transition.to);
+  if (is_in_flight(transition.to)) delivery.lease_renewed_at = std::chrono::steady_clock::now();
+  co_return is_in_flight(transition.to);
 }
 
-awaitable<bool> DeliveryProcessor::fail(pg::ClaimedDelivery& delivery, Failure failure) {
-  co_await move(delivery, failure.event, failure.reason, failure.retry_after);
+awaitable<bool> DeliveryProcessor::fail(pg::ClaimedDelivery& delivery, const Failure& failure) {
+  co_await move(delivery, failure.event, &failure);
   co_return false;
+}
+
+DeliveryProcessor::Failure DeliveryProcessor::plain_failure(DeliveryEvent event,
+                                                            std::string reason) {
+  Failure failure{event, reason, std::move(reason), std::nullopt};
+  return failure;
 }
 
 template <class T>
 DeliveryProcessor::Failure DeliveryProcessor::failure_of(const metriport::CallResult<T>& result,
                                                          std::string_view step) {
-  Failure failure{DeliveryEvent::transient_failure, std::string(step) + ": " + result.reason,
-                  result.retry_after};
+  Failure failure{
+      DeliveryEvent::transient_failure, std::string(step) + ": " + result.reason,
+      std::string(step) + ": " + std::string(metriport::to_string(result.outcome)) +
+          (result.http_status != 0 ? " (HTTP " + std::to_string(result.http_status) + ")"
+                                   : std::string(" (no answer)")),
+      result.retry_after};
   switch (result.outcome) {
     case metriport::CallOutcome::rate_limited:
       failure.event = DeliveryEvent::rate_limited;

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
-#include <random>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -21,10 +20,13 @@
 namespace relay::engine {
 
 struct ProcessorSettings {
-  std::string instance;  // this process's lease holder name
-  std::chrono::seconds lease{120};
+  std::string instance;  // this process's name (audit actor); each claim has its own lease token
+  std::chrono::seconds lease{300};
   RetryPolicy retry;
   std::chrono::seconds patient_cache_ttl{86400};
+  // After an ambiguous send, how long before Metriport's list is trusted to show it (a request
+  // that timed out on our side may still be committed on Metriport's a little later).
+  std::chrono::seconds ambiguous_settle{60};
 };
 
 class DeliveryProcessor {
@@ -35,12 +37,15 @@ class DeliveryProcessor {
 
   // Runs the delivery as far as it can go now. Never throws: an unexpected error is recorded as a
   // transient failure of the delivery (and logged with its id).
-  boost::asio::awaitable<void> process(pg::ClaimedDelivery delivery);
+  boost::asio::awaitable<void> process(pg::ClaimedDelivery& delivery);
 
  private:
+  // reason goes to deliveries.last_error (operators); summary (step, outcome, HTTP status, never
+  // Metriport's free text, which could echo a value) goes to logs and audit events.
   struct Failure {
     DeliveryEvent event;
     std::string reason;
+    std::string summary;
     std::optional<std::chrono::milliseconds> retry_after;
   };
 
@@ -54,7 +59,15 @@ class DeliveryProcessor {
   boost::asio::awaitable<std::optional<std::string>> find_earlier_send(
       pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
       const metriport::SendRequest& request);
-  boost::asio::awaitable<bool> wait_for_send_slot(pg::ClaimedDelivery& delivery);
+  // A granted slot, or nullopt when the delivery was handed back (shutdown, lease lost).
+  boost::asio::awaitable<std::optional<SendSlot>> wait_for_send_slot(pg::ClaimedDelivery& delivery);
+  boost::asio::awaitable<std::optional<metriport::CallResult<metriport::MessageRecord>>> make_send(
+      pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
+      const metriport::SendRequest& request, const SendSlot& slot);
+  boost::asio::awaitable<void> report_to_pacer(
+      const SendSlot& slot, const metriport::CallResult<metriport::MessageRecord>& answer);
+  // Extends this claim's lease; false (logged) when another claim holds the delivery now.
+  boost::asio::awaitable<bool> renew_lease(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<bool> record_accepted(pg::ClaimedDelivery& delivery,
                                                const pg::DeliverySendRow& send,
                                                const std::string& metriport_message_id,
@@ -62,10 +75,12 @@ class DeliveryProcessor {
 
   // Applies the state machine's transition for event and stores it; false when it is not allowed
   // or the lease was lost (the caller stops working on the delivery).
+  // GCC 12 can destroy a temporary argument of an awaited coroutine twice: callers pass named
+  // Failure objects, by pointer or reference, never temporaries.
   boost::asio::awaitable<bool> move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
-                                    std::optional<std::string> reason = std::nullopt,
-                                    std::optional<std::chrono::milliseconds> retry_after = {});
-  boost::asio::awaitable<bool> fail(pg::ClaimedDelivery& delivery, Failure failure);
+                                    const Failure* failure = nullptr);
+  boost::asio::awaitable<bool> fail(pg::ClaimedDelivery& delivery, const Failure& failure);
+  static Failure plain_failure(DeliveryEvent event, std::string reason);
 
   template <class T>
   static Failure failure_of(const metriport::CallResult<T>& result, std::string_view step);
@@ -78,7 +93,6 @@ class DeliveryProcessor {
   SharedPacer& pacer_;
   ProcessorSettings settings_;
   const std::atomic<bool>& stopping_;
-  std::mt19937_64 random_;
 };
 
 }  // namespace relay::engine

@@ -43,6 +43,7 @@ ProcessorSettings processor_settings(const config::Config& config, std::string i
   settings.retry.cap = config.relay.backoff_cap;
   settings.retry.max_attempts = config.relay.max_attempts;
   settings.patient_cache_ttl = config.relay.patient_cache_ttl;
+  settings.ambiguous_settle = config.relay.ambiguous_settle;
   return settings;
 }
 
@@ -139,18 +140,23 @@ boost::asio::awaitable<void> RelayEngine::worker_loop() {
       co_await wake_.wait_for(settings_.poll_interval);
       continue;
     }
-    co_await processor_->process(std::move(*claimed));
+    co_await processor_->process(*claimed);
   }
 }
 
 boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> RelayEngine::claim_one() {
-  co_return co_await pool_.run([this](pqxx::connection& connection) {
+  const std::string lease_token = instance_ + ":" + std::to_string(++claims_);
+  co_return co_await pool_.run([this, &lease_token](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    auto delivery = pg::DeliveryRepository::claim_next(tx, instance_, settings_.lease);
+    // A claim lost in a crash only returns the delivery to the queue: no need to wait for the
+    // flush.
+    tx.exec0("SET LOCAL synchronous_commit = off");
+    auto delivery = pg::DeliveryRepository::claim_next(tx, lease_token, settings_.lease);
     if (delivery) {
       pg::append_audit_event(
           tx, {"relay:" + instance_, "delivery", std::to_string(delivery->id), "delivery.claimed",
-               "{\"from\":\"" + delivery->previous_state + "\",\"to\":\"resolving\"}"});
+               "{\"from\":\"" + delivery->previous_state + "\",\"to\":\"resolving\",\"attempts\":" +
+                   std::to_string(delivery->attempts) + "}"});
     }
     tx.commit();
     return delivery;
@@ -190,7 +196,7 @@ boost::asio::awaitable<int> RelayEngine::reap_expired_leases() {
       change.to_state = std::string(to_text(transition.to));
       change.lease = pg::LeaseChange::release;
       change.count_attempt = transition.actions.count_attempt;
-      change.next_attempt_at = domain::now_epoch_micros();
+      change.retry_delay = std::chrono::microseconds(0);
       change.reason = "lease expired: the instance relaying it stopped or stalled";
       change.actor = actor;
       change.audit_event = std::string(transition.audit_event);

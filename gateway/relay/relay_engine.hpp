@@ -52,6 +52,7 @@ class RelayEngine {
   std::atomic<bool> stopping_{false};
   std::unique_ptr<DeliveryProcessor> processor_;
   std::atomic<int> running_loops_{0};
+  std::atomic<std::uint64_t> claims_{0};  // numbers this process's claims (lease tokens)
   std::function<void()> on_stopped_;
   std::mutex stop_mutex_;
 };

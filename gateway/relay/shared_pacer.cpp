@@ -1,5 +1,5 @@
-// SharedPacer: every call is one short transaction (lock the row, apply the pure pacer, store).
-// Pacer rows are rebuilt from answers anyway, so these commits skip the WAL flush wait.
+// SharedPacer: every call is one short transaction (lock the row, count live grants, apply the pure
+// pacer, store). Pacer rows are rebuilt from answers anyway, so these commits skip the WAL flush.
 #include "gateway/relay/shared_pacer.hpp"
 
 #include "adapters/postgres/delivery_repository.hpp"
@@ -34,9 +34,10 @@ pg::PacerRow row_from_state(const PacerState& state) {
 SharedPacer::SharedPacer(pg::ConnectionPool& pool, PacerSettings settings)
     : pool_(pool), settings_(std::move(settings)) {}
 
+// change(state, now) returns true when it granted a slot; answered_grant (0: none) is removed.
 template <class Change>
-boost::asio::awaitable<PacerState> SharedPacer::update(Change change) {
-  co_return co_await pool_.run([this, change](pqxx::connection& connection) {
+boost::asio::awaitable<void> SharedPacer::update(std::int64_t answered_grant, Change change) {
+  co_await pool_.run([this, answered_grant, &change](pqxx::connection& connection) {
     pqxx::work tx(connection);
     tx.exec0("SET LOCAL synchronous_commit = off");
     const PacerState configured = initial_pacer_state(settings_.sends_per_minute, settings_.window);
@@ -45,48 +46,60 @@ boost::asio::awaitable<PacerState> SharedPacer::update(Change change) {
     PacerState state = state_from_row(row);
     // A changed configuration (limit or window) starts over from the new values.
     if (row.window_micros != configured.window_micros) state = configured;
-    // Sends counted in flight by a process that died are forgotten once they cannot still be open.
-    const auto stale =
-        std::chrono::duration_cast<std::chrono::microseconds>(settings_.stale_in_flight);
-    if (state.in_flight > 0 && row.idle_micros > stale.count()) state.in_flight = 0;
-    change(state, domain::now_epoch_micros());
-    pg::DeliveryRepository::store_pacer(tx, settings_.account, row_from_state(state));
+    const auto now = domain::now_epoch_micros();
+    // In flight: the grants not answered yet, counted before this call's own answer is removed,
+    // so the pure pacer's own decrement applies to exactly this send.
+    state.in_flight =
+        pg::DeliveryRepository::live_pacer_grants(tx, settings_.account, settings_.stale_in_flight);
+    if (answered_grant != 0) pg::DeliveryRepository::remove_pacer_grant(tx, answered_grant);
+    auto stored = row;
+    if (change(state, now, tx)) stored.last_grant_micros = now;
+    const auto last_grant = stored.last_grant_micros;
+    stored = row_from_state(state);
+    stored.last_grant_micros = last_grant;
+    pg::DeliveryRepository::store_pacer(tx, settings_.account, stored);
     tx.commit();
-    return state;
   });
 }
 
-boost::asio::awaitable<Reservation> SharedPacer::reserve() {
-  Reservation reservation;
-  co_await update([&reservation](PacerState& state, std::int64_t now) {
-    reservation = engine::reserve(state, now);
+boost::asio::awaitable<SendSlot> SharedPacer::reserve() {
+  SendSlot slot;
+  co_await update(0, [this, &slot](PacerState& state, std::int64_t now, pqxx::work& tx) {
+    const Reservation reservation = engine::reserve(state, now);
+    slot.granted = reservation.granted;
+    slot.not_before_micros = reservation.not_before_micros;
+    if (reservation.granted) {
+      slot.grant_id = pg::DeliveryRepository::add_pacer_grant(tx, settings_.account);
+    }
+    return reservation.granted;
   });
-  co_return reservation;
+  co_return slot;
 }
 
-boost::asio::awaitable<void> SharedPacer::answered(std::optional<int> limit,
+boost::asio::awaitable<void> SharedPacer::answered(const SendSlot& slot, std::optional<int> limit,
                                                    std::optional<int> remaining,
                                                    std::optional<std::int64_t> reset_seconds) {
-  co_await update([=](PacerState& state, std::int64_t now) {
+  co_await update(slot.grant_id, [&](PacerState& state, std::int64_t now, pqxx::work&) {
     on_answer(state, now, limit, remaining, reset_seconds);
+    return false;
   });
 }
 
 boost::asio::awaitable<void> SharedPacer::rate_limited(
-    std::optional<std::chrono::milliseconds> retry_after) {
+    const SendSlot& slot, std::optional<std::chrono::milliseconds> retry_after) {
   std::optional<std::int64_t> retry_after_micros;
   if (retry_after) retry_after_micros = retry_after->count() * 1000;
-  co_await update([=](PacerState& state, std::int64_t now) {
+  co_await update(slot.grant_id, [&](PacerState& state, std::int64_t now, pqxx::work&) {
     on_rate_limited(state, now, retry_after_micros);
+    return false;
   });
 }
 
-boost::asio::awaitable<void> SharedPacer::unanswered() {
-  co_await update([](PacerState& state, std::int64_t now) { on_no_answer(state, now); });
-}
-
-boost::asio::awaitable<PacerState> SharedPacer::snapshot() {
-  co_return co_await update([](PacerState&, std::int64_t) {});
+boost::asio::awaitable<void> SharedPacer::unanswered(const SendSlot& slot) {
+  co_await update(slot.grant_id, [](PacerState& state, std::int64_t now, pqxx::work&) {
+    on_no_answer(state, now);
+    return false;
+  });
 }
 
 }  // namespace relay::engine

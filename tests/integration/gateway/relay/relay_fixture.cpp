@@ -14,10 +14,11 @@ std::string relay_config(const RelaySetup& setup) {
   return R"("relay": {"enabled": true, "workers": )" + std::to_string(setup.workers) +
          R"(, "lease_seconds": )" + std::to_string(setup.lease_seconds) +
          R"(, "poll_interval_ms": 200, "max_attempts": )" + std::to_string(setup.max_attempts) +
-         R"(, "backoff_base_ms": 20, "backoff_cap_ms": 400},
+         R"(, "backoff_base_ms": 20, "backoff_cap_ms": 400, "ambiguous_settle_seconds": 0},
     "metriport": {"send_window_seconds": )" +
          std::to_string(setup.send_window_seconds) +
-         R"(, "request_timeout_seconds": 5, "connect_timeout_seconds": 2})";
+         R"(, "request_timeout_seconds": 3, "upload_timeout_seconds": 3,)"
+         R"( "connect_timeout_seconds": 2})";
 }
 
 SimulatorOptions simulator_options(const RelaySetup& setup) {

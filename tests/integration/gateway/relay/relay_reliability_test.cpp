@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(kill_9_in_the_middle_of_a_batch_then_restart_sends_each_onc
   // Slow answers keep sends in flight when the gateway dies; a short lease brings them back.
   auto setup = RelaySetup::with_simulator(R"({"latency_ms": 20})", 50);
   setup.workers = 16;
-  setup.lease_seconds = 5;
+  setup.lease_seconds = 8;  // the shortest allowed with 3-second Metriport calls
   RelayFixture relay(setup);
   post_batch(relay, "KILL", 100, 10);
   BOOST_REQUIRE(relay.wait_for_deliveries("state = 'accepted'", 150, 60s));

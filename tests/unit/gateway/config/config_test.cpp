@@ -114,7 +114,8 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_TEST(config.routing.by_sender.size() == 1u);
   BOOST_TEST(config.relay.enabled);
   BOOST_TEST(config.relay.workers == 8);
-  BOOST_TEST(config.relay.lease.count() == 120);
+  BOOST_TEST(config.relay.lease.count() == 300);
+  BOOST_TEST(config.relay.ambiguous_settle.count() == 60);
   BOOST_TEST(config.metriport.request_timeout.count() == 30);
   BOOST_TEST(config.metriport.send_window.count() == 60);
 }
@@ -126,6 +127,7 @@ BOOST_AUTO_TEST_CASE(relay_and_metriport_sections) {
                   "request_timeout_seconds": 4, "upload_timeout_seconds": 5,
                   "max_connections_per_host": 6, "ca_file": "/etc/ssl/extra.pem"},
     "relay": {"enabled": false, "workers": 3, "lease_seconds": 30, "poll_interval_ms": 250,
+              "ambiguous_settle_seconds": 2,
               "max_attempts": 4, "backoff_base_ms": 10, "backoff_cap_ms": 100,
               "patient_cache_ttl_seconds": 0}})"));
   BOOST_TEST(config.metriport.send_window.count() == 2);
@@ -137,6 +139,7 @@ BOOST_AUTO_TEST_CASE(relay_and_metriport_sections) {
   BOOST_TEST(!config.relay.enabled);
   BOOST_TEST(config.relay.workers == 3);
   BOOST_TEST(config.relay.lease.count() == 30);
+  BOOST_TEST(config.relay.ambiguous_settle.count() == 2);
   BOOST_TEST(config.relay.poll_interval.count() == 250);
   BOOST_TEST(config.relay.max_attempts == 4);
   BOOST_TEST(config.relay.backoff_base.count() == 10);
@@ -365,6 +368,8 @@ BOOST_AUTO_TEST_CASE(bad_file_values_rejected) {
       {R"({"relay": {"enabled": 1}})", "relay.enabled"},
       {R"({"relay": {"workers": 0}})", "relay.workers"},
       {R"({"relay": {"lease_seconds": 4}})", "relay.lease_seconds"},
+      {R"({"relay": {"lease_seconds": 100}})", "relay.lease_seconds"},
+      {R"({"relay": {"ambiguous_settle_seconds": -1}})", "relay.ambiguous_settle_seconds"},
       {R"({"relay": {"backoff_base_ms": 500, "backoff_cap_ms": 100}})", "relay.backoff_base_ms"},
       {R"({"relay": {"retries": 3}})", "relay.retries"},
       {R"({"metriport": {"request_timeout_seconds": 0}})", "metriport.request_timeout_seconds"},

@@ -1,0 +1,651 @@
+#!/usr/bin/env bash
+# Benchmarks the relay END TO END: deliveries per second from "queued in PostgreSQL" to "accepted by
+# Metriport (metriport-sim, zero latency) with the Metriport id recorded" (deliveries.state =
+# 'accepted'), on a private PostgreSQL; prints figures, never pass/fail.
+# Read the RATIOS: the relay against (1) the simulator's own send capacity (wrk POSTing sends straight
+# to it) and (2) pgbench running the relay's own per-delivery SQL, both measured in this run.
+set -euo pipefail
+
+# Environment: BENCH_MESSAGES (default 500 messages), BENCH_PATIENTS (4 patients each: deliveries =
+# messages x patients), BENCH_ATTACHMENT (0; 1 adds the sample PDF to every message: one document
+# reference + upload per delivery), BENCH_WORKERS (8: relay.workers = wrk connections = pgbench
+# clients), BENCH_THREADS (2: wrk and pgbench threads), BENCH_POOL_SIZE (4: database.pool_size),
+# BENCH_SIM_SECONDS (10: the simulator reference run), BENCH_SIM_THREADS (1: metriport-sim --threads,
+# its default), BENCH_TIMEOUT (600: seconds the relay may take to accept every delivery),
+# BENCH_BINARY (build/relay-gateway), BENCH_SIMULATOR (build/metriport-sim), BENCH_KEEP_DIR=1 keeps
+# the temporary folder (gateway and simulator logs, wrk/pgbench output) for a look afterwards.
+# PG_FAST_UNSAFE=1 is passed to deploy/pg-cluster.sh (fsync off) and shown in the output; default off.
+# Fixed: relay.poll_interval_ms 200, METRIPORT_SENDS_PER_MINUTE 100000 (the pacer's even spacing
+# then allows ~1650 sends/s: far above what is measured here), simulator settings '{}' (latency 0, no
+# faults) and no webhook URL (deliveries stay 'accepted': nothing confirms them to 'completed').
+# Steps: intake of every message with the relay off (not measured), the simulator reference, the
+# relay run (gateway started with the relay on, timed until every delivery is accepted), then the
+# pgbench reference on as many freshly queued deliveries.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MESSAGES="${BENCH_MESSAGES:-500}"
+PATIENTS="${BENCH_PATIENTS:-4}"
+ATTACHMENT="${BENCH_ATTACHMENT:-0}"
+WORKERS="${BENCH_WORKERS:-8}"
+CLIENT_THREADS="${BENCH_THREADS:-2}"
+POOL_SIZE="${BENCH_POOL_SIZE:-4}"
+SIM_SECONDS="${BENCH_SIM_SECONDS:-10}"
+SIM_THREADS="${BENCH_SIM_THREADS:-1}"
+RELAY_TIMEOUT="${BENCH_TIMEOUT:-600}"
+BINARY="${BENCH_BINARY:-$ROOT/build/relay-gateway}"
+SIMULATOR="${BENCH_SIMULATOR:-$ROOT/build/metriport-sim}"
+KEEP_DIR="${BENCH_KEEP_DIR:-0}"
+POLL_INTERVAL_MS=200
+SENDS_PER_MINUTE=100000
+SIM_LUA="$ROOT/deploy/bench/relay-sim.lua"
+SQL_SCRIPT="$ROOT/deploy/bench/relay.sql"
+CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
+SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
+PG_CLUSTER="$ROOT/deploy/pg-cluster.sh"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$ROOT/deploy/lib.sh"
+
+die() {
+  echo "bench-relay: $*" >&2
+  exit 1
+}
+note() { echo "bench-relay: $*" >&2; }
+
+for pair in "BENCH_MESSAGES=$MESSAGES" "BENCH_PATIENTS=$PATIENTS" "BENCH_WORKERS=$WORKERS" \
+  "BENCH_THREADS=$CLIENT_THREADS" "BENCH_POOL_SIZE=$POOL_SIZE" "BENCH_SIM_SECONDS=$SIM_SECONDS" \
+  "BENCH_SIM_THREADS=$SIM_THREADS" "BENCH_TIMEOUT=$RELAY_TIMEOUT"; do
+  [[ "${pair#*=}" =~ ^[1-9][0-9]{0,5}$ ]] || die "${pair%%=*} must be a positive integer, got '${pair#*=}'"
+done
+[[ "$ATTACHMENT" =~ ^[01]$ ]] || die "BENCH_ATTACHMENT must be 0 or 1, got '$ATTACHMENT'"
+[ "$MESSAGES" -le 50000 ] || die "BENCH_MESSAGES is at most 50000"
+[ "$PATIENTS" -le 500 ] || die "BENCH_PATIENTS is at most 500 (intake.max_patients)"
+[ $((MESSAGES * PATIENTS)) -le 200000 ] || die "BENCH_MESSAGES x BENCH_PATIENTS is at most 200000 deliveries"
+[ "$WORKERS" -le 100 ] || die "BENCH_WORKERS is at most 100 (the cluster allows 200 connections)"
+[ "$POOL_SIZE" -le 64 ] || die "BENCH_POOL_SIZE is at most 64 (database.pool_size)"
+[ "$SIM_SECONDS" -le 3600 ] || die "BENCH_SIM_SECONDS is at most 3600"
+[ "$SIM_THREADS" -le 8 ] || die "BENCH_SIM_THREADS is at most 8 (metriport-sim --threads)"
+[ "$RELAY_TIMEOUT" -le 86400 ] || die "BENCH_TIMEOUT is at most 86400"
+DELIVERIES=$((MESSAGES * PATIENTS))
+WRK_THREADS=$((CLIENT_THREADS < WORKERS ? CLIENT_THREADS : WORKERS))
+
+[ -x "$BINARY" ] || die "$BINARY not found: run deploy/build.sh (or set BENCH_BINARY)"
+[ -x "$SIMULATOR" ] || die "$SIMULATOR not found: run deploy/build.sh (or set BENCH_SIMULATOR)"
+for tool in wrk curl base64 getconf awk sed timeout realpath mktemp; do
+  command -v "$tool" >/dev/null || die "$tool is missing (deploy/install-deps.sh installs it)"
+done
+command -v jq >/dev/null || command -v python3 >/dev/null || die "needs jq or python3 to read and edit JSON"
+for file in "$SIM_LUA" "$SQL_SCRIPT" "$CONFIG_EXAMPLE" "$SAMPLE" "$PG_CLUSTER"; do
+  [ -f "$file" ] || die "$file is missing"
+done
+
+# json_edit IN OUT JQ_FILTER PY_EXPR: edits a JSON file with jq, or python3 where jq is absent
+# (PY_EXPR transforms the parsed document `d` in place).
+json_edit() {
+  if command -v jq >/dev/null; then
+    jq -c "$3" "$1" >"$2"
+  else
+    python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))' "$1" "$2" "$4"
+  fi
+}
+# json_get FILE KEY: a top-level scalar of a JSON object ("" when absent).
+json_get() {
+  if command -v jq >/dev/null; then
+    jq -r --arg k "$2" '.[$k] // "" | tostring' "$1"
+  else
+    python3 -c 'import json,sys
+v = json.load(open(sys.argv[1])).get(sys.argv[2], "")
+print("" if v is None else v)' "$1" "$2"
+  fi
+}
+
+# --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
+WORK_DIR=""
+PG_DIR=""
+PG_STARTED=0
+GATEWAY_PID=""
+SIM_PID=""
+CHILD_PID=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    stop_process "$GATEWAY_PID" 150
+    wait "$GATEWAY_PID" 2>/dev/null || true
+  fi
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+    stop_process "$SIM_PID" 50
+    wait "$SIM_PID" 2>/dev/null || true
+  fi
+  local pg_stopped=1
+  if [ "$PG_STARTED" -eq 1 ]; then
+    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
+  fi
+  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
+    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
+      note "kept $WORK_DIR"
+    else
+      rm -rf -- "$WORK_DIR"
+    fi
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs a bounded command in the background and waits for it, so Ctrl-C interrupts the wait at once
+# (timeout(1) runs in its own process group and would not see the terminal's SIGINT).
+run_bounded() {
+  local limit="$1" out="$2"
+  shift 2
+  timeout -k 5 "$limit" "$@" >"$out" 2>&1 &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
+
+SCRIPT_START="$(date +%s)"
+WORK_DIR="$(mktemp -d /tmp/relay-bench-relay.XXXXXX)"
+chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside
+PG_DIR="$WORK_DIR/pg"
+
+# --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
+port_in_use() { port_probe "$1" 1; }
+free_port() {
+  local port tries
+  for ((tries = 0; tries < 100; tries++)); do
+    port=$((20000 + RANDOM % 40000))
+    if ! port_in_use "$port"; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+PG_PORT="$(free_port)" || die "found no free loopback port"
+timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
+for ((attempt = 1; ; attempt++)); do
+  if timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err"; then
+    PG_STARTED=1
+    break
+  fi
+  PG_STARTED=1 # stop it in cleanup whatever state it is in
+  [ "$attempt" -lt 3 ] || { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
+  PG_PORT="$(free_port)" || die "found no free loopback port"
+  timeout 60 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null # a second init updates the port
+done
+PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
+PSQL="$PG_BINDIR/psql"
+[ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
+[ -x "$PSQL" ] || die "psql is missing (postgresql-client)"
+PGBENCH="$PG_BINDIR/pgbench"
+[ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench || true)"
+[ -x "$PGBENCH" ] || die "pgbench is missing (postgresql-contrib; deploy/install-deps.sh installs it)"
+ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
+timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
+DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+sql() { timeout 60 "$PSQL" "$DB_URL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+PG_VERSION="$(sql "SHOW server_version")"
+PG_FSYNC="$(sql "SHOW fsync")"
+PG_SYNC_COMMIT="$(sql "SHOW synchronous_commit")"
+PG_MASTER_PID="$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
+
+# --- configuration: one file per phase; this script's values win over the caller's environment ----
+while IFS= read -r name; do
+  case "$name" in
+    GATEWAY_* | METRIPORT_* | DATABASE_URL | DATABASE_URL_FILE) unset "$name" ;;
+  esac
+done < <(compgen -e)
+MAX_HOST_CONNECTIONS=$((WORKERS > 16 ? WORKERS : 16))
+CONFIG_INTAKE="$WORK_DIR/gateway-intake.json"
+CONFIG_RELAY="$WORK_DIR/gateway-relay.json"
+json_edit "$CONFIG_EXAMPLE" "$CONFIG_INTAKE" \
+  ".database.pool_size = $POOL_SIZE | .relay.enabled = false" \
+  "d['database']['pool_size'] = $POOL_SIZE; d['relay']['enabled'] = False"
+json_edit "$CONFIG_EXAMPLE" "$CONFIG_RELAY" \
+  ".database.pool_size = $POOL_SIZE | .relay.enabled = true | .relay.workers = $WORKERS |
+   .relay.poll_interval_ms = $POLL_INTERVAL_MS | .METRIPORT_SENDS_PER_MINUTE = $SENDS_PER_MINUTE |
+   .metriport.max_connections_per_host = $MAX_HOST_CONNECTIONS" \
+  "d['database']['pool_size'] = $POOL_SIZE; d['relay']['enabled'] = True
+d['relay']['workers'] = $WORKERS; d['relay']['poll_interval_ms'] = $POLL_INTERVAL_MS
+d['METRIPORT_SENDS_PER_MINUTE'] = $SENDS_PER_MINUTE
+d['metriport']['max_connections_per_host'] = $MAX_HOST_CONNECTIONS"
+if command -v jq >/dev/null; then
+  DESTINATION="$(jq -r '.routing.routes["DR-100"].destination' "$CONFIG_RELAY")"
+else
+  DESTINATION="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["routing"]["routes"]["DR-100"]["destination"])' "$CONFIG_RELAY")"
+fi
+if [ -z "$DESTINATION" ] || [ "$DESTINATION" = null ]; then die "no route for DR-100 in $CONFIG_EXAMPLE"; fi
+export DATABASE_URL="$DB_URL"
+export GATEWAY_LISTEN="127.0.0.1:0"
+GATEWAY_TOKEN_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')"
+export GATEWAY_TOKEN_SECRET
+
+timeout 120 "$BINARY" migrate --config "$CONFIG_INTAKE" >"$WORK_DIR/migrate.log" 2>&1 ||
+  { cat "$WORK_DIR/migrate.log" >&2; die "migrate failed"; }
+VENDOR=bench
+vendor_output="$(timeout 60 "$BINARY" vendor add "$VENDOR" --config "$CONFIG_INTAKE" 2>&1)" ||
+  { echo "$vendor_output" >&2; die "vendor add failed"; }
+password_line="$(grep -i -m1 'password' <<<"$vendor_output" || true)"
+VENDOR_PASSWORD="$(awk '{print $NF}' <<<"$password_line" | sed -E 's/^.*=//; s/^["'\'']//; s/["'\'']$//')"
+[ -n "$VENDOR_PASSWORD" ] || die "no password in the output of 'vendor add'"
+
+# --- metriport-sim on a free port (port 0), no webhook URL, default settings ------------------------
+SIM_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')"
+"$SIMULATOR" --listen 127.0.0.1:0 --api-key "$SIM_KEY" --settings '{}' --threads "$SIM_THREADS" \
+  >"$WORK_DIR/sim.out" 2>"$WORK_DIR/sim.log" &
+SIM_PID=$!
+SIM_PORT=""
+for ((i = 0; i < 300; i++)); do
+  SIM_PORT="$(sed -nE 's#^metriport-sim listening on 127\.0\.0\.1:([0-9]+).*#\1#p' "$WORK_DIR/sim.out" | head -n 1)"
+  [ -z "$SIM_PORT" ] || break
+  kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK_DIR/sim.out" "$WORK_DIR/sim.log" >&2; die "metriport-sim exited at start"; }
+  sleep 0.1
+done
+[ -n "$SIM_PORT" ] || die "metriport-sim did not listen within 30 s"
+SIM_BASE="http://127.0.0.1:$SIM_PORT"
+curl -fsS -o /dev/null --max-time 5 "$SIM_BASE/_sim/counters" || die "GET /_sim/counters failed"
+export METRIPORT_BASE_URL="$SIM_BASE/medical/v1" METRIPORT_API_KEY="$SIM_KEY"
+sim_counters() { curl -fsS --max-time 10 "$SIM_BASE/_sim/counters" >"$1" || die "GET /_sim/counters failed"; }
+
+# start_gateway CONFIG LOG_NAME: serve on 127.0.0.1:0; sets GATEWAY_PID and BASE.
+start_gateway() {
+  "$BINARY" serve --config "$1" >"$WORK_DIR/$2.out" 2>"$WORK_DIR/$2.log" &
+  GATEWAY_PID=$!
+  local port="" i
+  for ((i = 0; i < 300; i++)); do
+    port="$(sed -nE 's#^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' "$WORK_DIR/$2.out" | head -n 1)"
+    [ -z "$port" ] || break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK_DIR/$2.log" >&2; die "gateway ($2) exited at start"; }
+    sleep 0.05
+  done
+  [ -n "$port" ] || { tail -n 20 "$WORK_DIR/$2.log" >&2; die "gateway ($2) did not listen within 15 s"; }
+  BASE="http://127.0.0.1:$port"
+}
+# stop_gateway: SIGTERM, at most 30 s, exit status into GATEWAY_EXIT.
+stop_gateway() {
+  GATEWAY_EXIT=0
+  stop_process "$GATEWAY_PID" 300
+  wait "$GATEWAY_PID" 2>/dev/null || GATEWAY_EXIT=$?
+  GATEWAY_PID=""
+}
+log_problems() { grep -c -E '"level":"(warn|error)"' "$1" || true; }
+log_problem_summary() {
+  grep -E '"level":"(warn|error)"' "$1" | sed -E 's/"ts":"[^"]*",//; s/"(delivery_id|instance|seq)":"[^"]*",?//g' |
+    sort | uniq -c | sort -rn | head -n 5 | sed 's/^/      /'
+}
+
+# --- intake (relay off): BENCH_MESSAGES messages of BENCH_PATIENTS patients, not measured ----------
+start_gateway "$CONFIG_INTAKE" gateway-intake
+curl -fsS -o /dev/null --max-time 5 "$BASE/healthz" || die "GET /healthz failed"
+token_json="$(curl -sS --max-time 30 -X POST "$BASE/token" -d grant_type=password \
+  --data-urlencode "username=$VENDOR" --data-urlencode "password=$VENDOR_PASSWORD")"
+TOKEN="$(sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p' <<<"$token_json")"
+[ -n "$TOKEN" ] || die "no access_token from POST /token"
+
+# The body: the sample message with BENCH_PATIENTS patients (BENCH-PAT-1..), the file only with
+# BENCH_ATTACHMENT=1, and the ExternalId also in the subject so every send's body is unique (the
+# simulator's duplicate counters then mean "sent twice").
+TEMPLATE="$WORK_DIR/body-template.json"
+json_edit "$SAMPLE" "$TEMPLATE" \
+  ".externalId = \"@@EXTERNAL_ID@@\" | .subject = (.subject + \" @@EXTERNAL_ID@@\") |
+   .patients = [range(1; $PATIENTS + 1) | {externalId: \"BENCH-PAT-\(.)\", isRepresentative: false,
+                                            representativeExternalId: \"\"}] |
+   if $ATTACHMENT == 1 then . else del(.fileData) end" \
+  "d['externalId'] = '@@EXTERNAL_ID@@'; d['subject'] = d['subject'] + ' @@EXTERNAL_ID@@'
+d['patients'] = [{'externalId': 'BENCH-PAT-%d' % i, 'isRepresentative': False, 'representativeExternalId': ''} for i in range(1, $PATIENTS + 1)]
+if $ATTACHMENT != 1: d.pop('fileData', None)"
+grep -q '@@EXTERNAL_ID@@' "$TEMPLATE" || die "could not build the message template"
+# One curl process posts every message (4 at a time) from a config file: body inline, quoted for
+# curl's config syntax (backslash and double quote escaped).
+TAG="RB$(date +%s)"
+CURL_CONFIG="$WORK_DIR/intake.curl"
+escaped_template="$(sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' "$TEMPLATE")"
+{
+  echo "parallel"
+  echo "parallel-max = 4"
+  for ((m = 1; m <= MESSAGES; m++)); do
+    [ "$m" -eq 1 ] || echo "next"
+    echo "url = \"$BASE/api/OutgoingSecureMessages\""
+    echo "header = \"Authorization: Bearer $TOKEN\""
+    echo "header = \"Content-Type: application/json\""
+    echo "data-binary = \"${escaped_template//@@EXTERNAL_ID@@/$TAG-$m}\""
+    echo "output = \"/dev/null\""
+    printf '%s\n' 'write-out = "%{http_code}\n"'
+    echo "max-time = 60"
+    echo "silent"
+    echo "show-error"
+  done
+} >"$CURL_CONFIG"
+INTAKE_START="$(date +%s.%N)"
+run_bounded $((MESSAGES / 5 + 120)) "$WORK_DIR/intake-statuses.txt" curl -sS -K "$CURL_CONFIG" ||
+  note "curl reported an error during intake (statuses are checked next)"
+INTAKE_END="$(date +%s.%N)"
+INTAKE_OK="$(grep -c '^200$' "$WORK_DIR/intake-statuses.txt" || true)"
+if [ "$INTAKE_OK" -ne "$MESSAGES" ]; then
+  sort "$WORK_DIR/intake-statuses.txt" | uniq -c | head -n 10 >&2
+  die "intake: $INTAKE_OK of $MESSAGES posts answered 200"
+fi
+QUEUED="$(sql "SELECT count(*) FROM deliveries WHERE state = 'queued'")"
+[ "$QUEUED" -eq "$DELIVERIES" ] || die "intake stored $QUEUED queued deliveries, expected $DELIVERIES"
+INTAKE_PROBLEMS="$(log_problems "$WORK_DIR/gateway-intake.log")"
+stop_gateway
+[ "$GATEWAY_EXIT" -eq 0 ] || note "the intake gateway exited $GATEWAY_EXIT on SIGTERM"
+INTAKE_RATE="$(awk -v n="$MESSAGES" -v a="$INTAKE_START" -v b="$INTAKE_END" 'BEGIN { printf "%.0f", n / (b - a) }')"
+
+# --- measurement helpers ---------------------------------------------------------------------------
+CLK_TCK="$(getconf CLK_TCK)"
+# CPU ticks of one process: utime+stime (all threads), plus reaped children's with "all".
+proc_ticks() {
+  local stat fields
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return 0; }
+  read -r -a fields <<<"${stat##*) }" # fields[0] is field 3 (state) of proc(5)
+  if [ "${2:-}" = all ]; then
+    echo $((fields[11] + fields[12] + fields[13] + fields[14]))
+  else
+    echo $((fields[11] + fields[12]))
+  fi
+}
+# PostgreSQL: the postmaster with its reaped children (ended backends) plus the live children.
+pg_ticks() {
+  local total stat fields dir
+  total="$(proc_ticks "$PG_MASTER_PID" all)"
+  for dir in /proc/[0-9]*; do
+    { read -r stat <"$dir/stat"; } 2>/dev/null || continue
+    read -r -a fields <<<"${stat##*) }"
+    if [ "${fields[1]}" = "$PG_MASTER_PID" ]; then
+      total=$((total + fields[11] + fields[12]))
+    fi
+  done
+  echo "$total"
+}
+# The client side: this shell and its waited-for children (psql polls, wrk, pgbench).
+client_ticks() { proc_ticks $$ all; }
+now() { date +%s.%N; }
+# "wall gateway postgres simulator client" (ticks); the gateway's only while it runs.
+cpu_snapshot() {
+  local gateway=0
+  [ -z "$GATEWAY_PID" ] || gateway="$(proc_ticks "$GATEWAY_PID")"
+  echo "$(now) $gateway $(pg_ticks) $(proc_ticks "$SIM_PID") $(client_ticks)"
+}
+# "gateway/postgres/simulator/client" cores used between two snapshots.
+cpu_cores() {
+  awk -v tck="$CLK_TCK" -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); wall = y[1] - x[1]; if (wall <= 0) wall = 1
+    printf "%.2f/%.2f/%.2f/%.2f", (y[2]-x[2])/tck/wall, (y[3]-x[3])/tck/wall, (y[4]-x[4])/tck/wall,
+      (y[5]-x[5])/tck/wall }'
+}
+# CPU seconds of field N (2 gateway .. 5 client) between two snapshots.
+cpu_seconds() {
+  awk -v tck="$CLK_TCK" -v a="$1" -v b="$2" -v f="$3" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); printf "%.2f", (y[f]-x[f])/tck }'
+}
+field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2" | head -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.3f", a / b }'; }
+
+# --- reference 1: the simulator's own send capacity (wrk, WORKERS connections) ----------------------
+note "PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT (fsync=$PG_FSYNC), simulator on $SIM_BASE;" \
+  "$DELIVERIES deliveries queued; simulator reference ${SIM_SECONDS}s, then the relay run"
+patient_json="$(curl -fsS --max-time 10 -H "x-api-key: $SIM_KEY" \
+  "$SIM_BASE/medical/v1/patient/external-id?externalId=BENCH-PAT-1")" || die "simulator patient lookup failed"
+SIM_PATIENT="$(sed -nE 's/^\{.*"id" *: *"([0-9a-fA-F-]{36})".*$/\1/p' <<<"$patient_json" | head -n 1)"
+[ -n "$SIM_PATIENT" ] || SIM_PATIENT="$(grep -oE '"id" *: *"[0-9a-fA-F-]{36}"' <<<"$patient_json" | head -n 1 | grep -oE '[0-9a-fA-F-]{36}')"
+[ -n "$SIM_PATIENT" ] || die "no patient id in the simulator's answer"
+probe_status="$(curl -sS -o "$WORK_DIR/sim-probe.json" -w '%{http_code}' --max-time 10 -X POST \
+  -H "x-api-key: $SIM_KEY" -H 'Content-Type: application/json' \
+  --data-binary "{\"destination\":\"$DESTINATION\",\"subject\":\"probe\",\"body\":\"probe\"}" \
+  "$SIM_BASE/medical/v1/message?patientId=$SIM_PATIENT")"
+[ "$probe_status" = 200 ] || { cat "$WORK_DIR/sim-probe.json" >&2; die "a direct send to the simulator answered $probe_status"; }
+
+sql "CHECKPOINT" >/dev/null
+SIM_CPU_START="$(cpu_snapshot)"
+rc=0
+run_bounded $((SIM_SECONDS + 60)) "$WORK_DIR/wrk-sim.txt" wrk -t "$WRK_THREADS" -c "$WORKERS" \
+  -d "${SIM_SECONDS}s" --timeout 10s -s "$SIM_LUA" "$SIM_BASE" -- "$SIM_KEY" "$SIM_PATIENT" \
+  "$DESTINATION" "$TAG-REF" || rc=$?
+SIM_CPU_END="$(cpu_snapshot)"
+sim_line="$(grep -m1 '^wrk-result ' "$WORK_DIR/wrk-sim.txt" || true)"
+if [ "$rc" -ne 0 ] || [ -z "$sim_line" ]; then
+  cat "$WORK_DIR/wrk-sim.txt" >&2
+  die "wrk against the simulator failed (exit $rc)"
+fi
+sim_counters "$WORK_DIR/sim-counters-ref.json"
+SIM_RPS="$(awk -v r="$(field ok2xx "$sim_line")" -v d="$(field duration_us "$sim_line")" 'BEGIN { printf "%.1f", r / (d / 1e6) }')"
+SIM_P50="$(awk -v v="$(field p50_us "$sim_line")" 'BEGIN { printf "%.2f", v / 1000 }')"
+SIM_P99="$(awk -v v="$(field p99_us "$sim_line")" 'BEGIN { printf "%.2f", v / 1000 }')"
+SIM_SOCKET_ERRORS=$(($(field connect_err "$sim_line") + $(field read_err "$sim_line") + \
+  $(field write_err "$sim_line") + $(field timeout_err "$sim_line")))
+SIM_CORES="$(cpu_cores "$SIM_CPU_START" "$SIM_CPU_END")"
+SIM_NOTE="wrk: $(field requests "$sim_line") answers (statuses $(field statuses "$sim_line"), socket errors"
+SIM_NOTE+=" $SIM_SOCKET_ERRORS); simulator counted sends_accepted=$(json_get "$WORK_DIR/sim-counters-ref.json" sends_accepted)"
+# Forget the reference's messages and counters (keeps the settings) so the relay run counts alone.
+curl -fsS -o /dev/null --max-time 30 -X POST "$SIM_BASE/_sim/reset" || die "POST /_sim/reset failed"
+sim_counters "$WORK_DIR/sim-counters-before.json"
+[ "$(json_get "$WORK_DIR/sim-counters-before.json" sends)" = 0 ] || die "the simulator's counters did not reset"
+
+# --- the relay run: gateway with the relay on, timed until every delivery is accepted --------------
+sql "CHECKPOINT" >/dev/null
+RELAY_CPU_START="$(cpu_snapshot)" # the gateway counts from 0: it starts now
+RELAY_T0="$(now)"
+RELAY_CPU_START="$RELAY_T0 ${RELAY_CPU_START#* }"
+start_gateway "$CONFIG_RELAY" gateway-relay
+deadline=$(($(date +%s) + RELAY_TIMEOUT))
+ACCEPTED=0
+PENDING="$DELIVERIES"
+RELAY_T1=""
+while :; do
+  state_line="$(sql "SELECT count(*) FILTER (WHERE state = 'accepted') || ' ' ||
+    count(*) FILTER (WHERE state IN ('queued', 'resolving', 'uploading', 'sending', 'retry_wait'))
+    FROM deliveries" 2>/dev/null || echo "")"
+  if [ -n "$state_line" ]; then
+    ACCEPTED="${state_line% *}"
+    PENDING="${state_line#* }"
+  fi
+  if [ "$ACCEPTED" -ge "$DELIVERIES" ]; then
+    RELAY_T1="$(now)"
+    break
+  fi
+  if [ -n "$state_line" ] && [ "$PENDING" -eq 0 ]; then
+    note "no delivery left to relay but only $ACCEPTED of $DELIVERIES accepted"
+    break
+  fi
+  kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway died during the relay run (see BENCH_KEEP_DIR=1)"
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    note "timeout: $ACCEPTED of $DELIVERIES accepted after ${RELAY_TIMEOUT}s"
+    break
+  fi
+  sleep 0.1
+done
+RELAY_CPU_END="$(cpu_snapshot)"
+sim_counters "$WORK_DIR/sim-counters-relay.json"
+RELAY_PROBLEMS="$(log_problems "$WORK_DIR/gateway-relay.log")"
+stop_gateway
+[ "$GATEWAY_EXIT" -eq 0 ] || note "the relay gateway exited $GATEWAY_EXIT on SIGTERM"
+[ -n "$RELAY_T1" ] || die "the relay did not accept every delivery (see above; BENCH_KEEP_DIR=1 keeps the logs)"
+
+RELAY_WALL="$(awk -v a="$RELAY_T0" -v b="$RELAY_T1" 'BEGIN { printf "%.3f", b - a }')"
+RELAY_RATE="$(awk -v n="$DELIVERIES" -v w="$RELAY_WALL" 'BEGIN { printf "%.1f", n / w }')"
+RELAY_CORES="$(cpu_cores "$RELAY_CPU_START" "$RELAY_CPU_END")"
+GATEWAY_CPU="$(cpu_seconds "$RELAY_CPU_START" "$RELAY_CPU_END" 2)"
+PG_CPU="$(cpu_seconds "$RELAY_CPU_START" "$RELAY_CPU_END" 3)"
+SIMULATOR_CPU="$(cpu_seconds "$RELAY_CPU_START" "$RELAY_CPU_END" 4)"
+# From the database's own clock: process start -> last accept, and first claim -> last accept
+# (no 100 ms poll granularity; the second leaves out the gateway's start-up).
+read -r FIRST_CLAIM LAST_ACCEPT P50 P99 PMAX LATENCY_N < <(sql "
+  WITH claimed AS (
+    SELECT entity_id, min(occurred_at) AS at FROM audit_events
+    WHERE entity_type = 'delivery' AND event = 'delivery.claimed' GROUP BY entity_id),
+  accepted AS (
+    SELECT entity_id, min(occurred_at) AS at FROM audit_events
+    WHERE entity_type = 'delivery' AND event = 'delivery.accepted' GROUP BY entity_id),
+  joined AS (
+    SELECT c.at AS claimed_at, a.at AS accepted_at,
+           extract(epoch FROM a.at - c.at) * 1000 AS ms
+    FROM claimed c JOIN accepted a USING (entity_id))
+  SELECT extract(epoch FROM min(claimed_at)), extract(epoch FROM max(accepted_at)),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2),
+         round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 2),
+         round(max(ms)::numeric, 2), count(*)
+  FROM joined" | tr '|' ' ')
+[ -n "${LATENCY_N:-}" ] || die "could not read the per-delivery latencies from audit_events"
+DB_WALL="$(awk -v a="$RELAY_T0" -v b="$LAST_ACCEPT" 'BEGIN { printf "%.3f", b - a }')"
+DB_RATE="$(awk -v n="$DELIVERIES" -v w="$DB_WALL" 'BEGIN { printf "%.1f", n / w }')"
+SPAN_WALL="$(awk -v a="$FIRST_CLAIM" -v b="$LAST_ACCEPT" 'BEGIN { printf "%.3f", b - a }')"
+SPAN_RATE="$(awk -v n="$DELIVERIES" -v w="$SPAN_WALL" 'BEGIN { printf "%.1f", n / w }')"
+STARTUP_MS="$(awk -v a="$RELAY_T0" -v b="$FIRST_CLAIM" 'BEGIN { printf "%.0f", (b - a) * 1000 }')"
+
+# Exactly once, from both sides.
+read -r DB_ACCEPTED DB_DEAD DB_OTHER ATTEMPTS SENDS_WITH_ID DISTINCT_IDS CLAIM_EVENTS RETRY_EVENTS < <(sql "
+  SELECT (SELECT count(*) FROM deliveries WHERE state = 'accepted'),
+         (SELECT count(*) FROM deliveries WHERE state = 'dead'),
+         (SELECT count(*) FROM deliveries WHERE state NOT IN ('accepted', 'dead')),
+         (SELECT coalesce(sum(attempts), 0) FROM deliveries),
+         (SELECT count(*) FROM delivery_sends WHERE metriport_message_id IS NOT NULL),
+         (SELECT count(DISTINCT metriport_message_id) FROM delivery_sends),
+         (SELECT count(*) FROM audit_events WHERE event = 'delivery.claimed'),
+         (SELECT count(*) FROM audit_events WHERE event IN ('delivery.retry_scheduled',
+            'delivery.send_ambiguous', 'delivery.rate_limited', 'delivery.lease_expired', 'delivery.dead'))" |
+  tr '|' ' ')
+SC="$WORK_DIR/sim-counters-relay.json"
+SIM_SENDS="$(json_get "$SC" sends)"
+SIM_ACCEPTED="$(json_get "$SC" sends_accepted)"
+SIM_DUP_BODY="$(json_get "$SC" sends_duplicate_body)"
+SIM_DUP_MSG="$(json_get "$SC" messages_duplicate)"
+SIM_API_CALLS="$(json_get "$SC" api_calls)"
+SIM_LOOKUPS="$(json_get "$SC" patient_lookups)"
+SIM_DOCS="$(json_get "$SC" documents_created)"
+SIM_UPLOADS="$(json_get "$SC" documents_uploaded)"
+SIM_REJECTED="$(json_get "$SC" sends_rejected)"
+# Uploads (PUT /_upload) carry no API key; api_calls counts the keyed Medical API calls.
+CALLS_PER_DELIVERY="$(awk -v c="$SIM_API_CALLS" -v u="$SIM_UPLOADS" -v n="$DELIVERIES" \
+  'BEGIN { printf "%.2f", (c + u) / n }')"
+
+# --- reference 2: pgbench running the relay's SQL for as many deliveries -------------------------------
+# Fresh 'queued' deliveries for the same messages (patient_position moved past the real ones), with
+# WORKERS spare so no claim ever comes back empty; patient_cache is warm from the relay run.
+PER_CLIENT=$(((DELIVERIES + WORKERS - 1) / WORKERS))
+PGB_DELIVERIES=$((PER_CLIENT * WORKERS))
+PGB_SEED=$((PGB_DELIVERIES + WORKERS))
+sql "INSERT INTO deliveries (message_id, vendor_id, patient_position, patient_external_id, priority, state)
+     SELECT d.message_id, d.vendor_id, 1000000 * g + d.patient_position, d.patient_external_id,
+            d.priority, 'queued'
+     FROM generate_series(1, $(((PGB_SEED + DELIVERIES - 1) / DELIVERIES))) AS g
+     CROSS JOIN deliveries d
+     WHERE d.patient_position < 1000000
+     ORDER BY g, d.id
+     LIMIT $PGB_SEED" >/dev/null
+sql "VACUUM ANALYZE deliveries" >/dev/null
+sql "CHECKPOINT" >/dev/null
+TX_PER_DELIVERY=$((ATTACHMENT == 1 ? 13 : 10))
+PGB_BEFORE_ACCEPTED="$(sql "SELECT count(*) FROM deliveries WHERE state = 'accepted'")"
+PGB_CPU_START="$(cpu_snapshot)"
+rc=0
+run_bounded $((RELAY_TIMEOUT + 60)) "$WORK_DIR/pgbench.txt" "$PGBENCH" -n -r -M extended -c "$WORKERS" \
+  -j "$WRK_THREADS" -t "$PER_CLIENT" -f "$SQL_SCRIPT" -D "instance=pgbench:bench:$$" \
+  -D "actor=relay:pgbench:bench:$$" -D "attach=$ATTACHMENT" \
+  -D 'detail_claimed={"from":"queued","to":"resolving"}' \
+  -D 'detail_resolved={"from":"resolving","to":"uploading","attempts":0}' \
+  -D 'detail_ready={"from":"uploading","to":"sending","attempts":0}' \
+  -D 'detail_sent_prefix={"part":1,"parts":1,"metriport_message_id":"pgbench-' \
+  -D 'detail_sent_suffix=","adopted":false}' \
+  -D 'detail_accepted={"from":"sending","to":"accepted","attempts":0}' \
+  -h 127.0.0.1 -p "$PG_PORT" -U postgres relay || rc=$?
+PGB_CPU_END="$(cpu_snapshot)"
+PGB_TPS="$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
+PGB_PROCESSED="$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
+PGB_FAILED="$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
+PGB_LATENCY="$(sed -nE 's/^latency average = ([0-9.]+) ms.*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
+if [ "$rc" -ne 0 ] || [ -z "$PGB_TPS" ]; then
+  note "pgbench failed (exit $rc); its output:"
+  tail -n 30 "$WORK_DIR/pgbench.txt" >&2
+  die "pgbench run failed"
+fi
+# pgbench -r: per-statement average latency (ms, per execution); the slowest ones and the commits.
+PGB_STATEMENTS="$(sed -n '/^statement latencies/,$p' "$WORK_DIR/pgbench.txt" | sed 1d |
+  awk '$1 ~ /^[0-9.]+$/ && $3 != "" && $3 !~ /^\\/ { lat = $1; $1 = ""; $2 = ""; sub(/^ +/, "");
+    if ($0 ~ /^COMMIT/) { commits += lat; next }
+    printf "%s %s\n", lat, substr($0, 1, 48) }
+    END { printf "%.2f the %s COMMITs together\n", commits, "'"$TX_PER_DELIVERY"'" }' |
+  sort -rn | head -n 4 | awk '{ lat = $1; $1 = ""; printf "%s%s ms:%s", (NR > 1 ? "; " : ""), lat, $0 }')"
+PGB_ACCEPTED=$(($(sql "SELECT count(*) FROM deliveries WHERE state = 'accepted'") - PGB_BEFORE_ACCEPTED))
+PGB_RATE="$(awk -v t="$PGB_TPS" 'BEGIN { printf "%.1f", t }')"
+PGB_TX_RATE="$(awk -v t="$PGB_TPS" -v k="$TX_PER_DELIVERY" 'BEGIN { printf "%.0f", t * k }')"
+PGB_CORES="$(cpu_cores "$PGB_CPU_START" "$PGB_CPU_END")"
+
+# --- report ----------------------------------------------------------------------------------------
+RELAY_TX_RATE="$(awk -v r="$RELAY_RATE" -v k="$TX_PER_DELIVERY" 'BEGIN { printf "%.0f", r * k }')"
+RATIO_SIM="$(ratio "$RELAY_RATE" "$SIM_RPS")"
+SCRIPT_SECONDS=$(($(date +%s) - SCRIPT_START))
+echo
+echo "relay-gateway relay benchmark (figures, not pass/fail: compare the ratios, raw numbers depend on the machine)"
+echo "env: nproc=$(nproc) postgresql=$PG_VERSION" \
+  "durability=$([ "${PG_FAST_UNSAFE:-0}" = 1 ] && echo 'PG_FAST_UNSAFE=1 (fsync off)' || echo 'default (fsync on)')" \
+  "(fsync=$PG_FSYNC synchronous_commit=$PG_SYNC_COMMIT) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "     deliveries=$DELIVERIES ($MESSAGES messages x $PATIENTS patients, attachment=$([ "$ATTACHMENT" = 1 ] && echo 'yes (sample PDF)' || echo no))" \
+  "relay.workers=$WORKERS database.pool_size=$POOL_SIZE relay.poll_interval_ms=$POLL_INTERVAL_MS" \
+  "METRIPORT_SENDS_PER_MINUTE=$SENDS_PER_MINUTE simulator: latency 0, --threads $SIM_THREADS"
+echo "     all on one machine: gateway, PostgreSQL, metriport-sim and wrk/pgbench/psql share the $(nproc) cores"
+echo
+printf '%-44s %12s %9s %9s  %s\n' "run" "per second" "p50 ms" "p99 ms" "cores gw/pg/sim/client"
+printf '%-44s %12s %9s %9s  %s\n' "relay end to end (start -> all accepted, poll)" "$RELAY_RATE" \
+  "$P50" "$P99" "$RELAY_CORES"
+printf '%-44s %12s\n' "  same, by the database clock (start -> last)" "$DB_RATE"
+printf '%-44s %12s\n' "  same, first claim -> last accept" "$SPAN_RATE"
+printf '%-44s %12s %9s %9s  %s\n' "simulator direct send (wrk, $WORKERS conns)" "$SIM_RPS" "$SIM_P50" \
+  "$SIM_P99" "$SIM_CORES"
+printf '%-44s %12s %9s %9s  %s\n' "pgbench relay SQL, $WORKERS clients (p50 = avg)" "$PGB_RATE" \
+  "${PGB_LATENCY:-?}" "-" "$PGB_CORES"
+printf '%-44s %12s\n' "  = relay transactions/s (x$TX_PER_DELIVERY per delivery)" "$PGB_TX_RATE"
+echo "  (relay: deliveries/s, latency per delivery from its first delivery.claimed to delivery.accepted"
+echo "   audit event; simulator: 2xx sends/s and wrk's latency; pgbench: one script run = one delivery's"
+echo "   $TX_PER_DELIVERY transactions, so its tps is deliveries/s, latency = average per delivery; cores:"
+echo "   CPU seconds / wall seconds of the gateway, PostgreSQL, metriport-sim and this script's clients)"
+echo
+printf '%-44s %12s\n' "ratio" "deliveries/s"
+printf '%-44s %12s\n' "relay / simulator direct send rate" "$RATIO_SIM"
+printf '%-44s %12s\n' "relay / pgbench relay SQL" "$(ratio "$RELAY_RATE" "$PGB_RATE")"
+printf '%-44s %12s\n' "relay (first claim -> last) / simulator" "$(ratio "$SPAN_RATE" "$SIM_RPS")"
+echo
+echo "relay: $RELAY_RATE deliveries/s = $RATIO_SIM × simulator direct send rate"
+echo
+echo "details:"
+echo "  relay: $DELIVERIES deliveries in ${RELAY_WALL}s wall (gateway start -> poll saw all accepted);" \
+  "database clock ${DB_WALL}s; first claim ${STARTUP_MS} ms after start, claim->accept span ${SPAN_WALL}s;" \
+  "max claim->accept ${PMAX} ms over $LATENCY_N deliveries"
+echo "  relay CPU: gateway ${GATEWAY_CPU}s ($(awk -v c="$GATEWAY_CPU" -v n="$DELIVERIES" 'BEGIN { printf "%.2f", c * 1000 / n }') ms/delivery)," \
+  "PostgreSQL ${PG_CPU}s ($(awk -v c="$PG_CPU" -v n="$DELIVERIES" 'BEGIN { printf "%.2f", c * 1000 / n }') ms/delivery)," \
+  "metriport-sim ${SIMULATOR_CPU}s; relay transactions ≈ $RELAY_TX_RATE/s ($TX_PER_DELIVERY per delivery)"
+echo "  simulator reference: $SIM_NOTE"
+echo "  pgbench: $PGB_PROCESSED script runs (deliveries), ${PGB_FAILED:-0} failed; $PGB_ACCEPTED deliveries" \
+  "moved to accepted by it (expected $PGB_DELIVERIES)"
+echo "  pgbench slowest statements (average per delivery): $PGB_STATEMENTS"
+echo "  intake (not measured): $MESSAGES posts, all 200, ~$INTAKE_RATE messages/s with curl 4 at a time"
+echo
+echo "checks (exactly once):"
+echo "  database: accepted=$DB_ACCEPTED dead=$DB_DEAD other=$DB_OTHER (expected $DELIVERIES/0/0)," \
+  "sum(attempts)=$ATTEMPTS, sends with a Metriport id=$SENDS_WITH_ID (distinct $DISTINCT_IDS)," \
+  "delivery.claimed events=$CLAIM_EVENTS (expected $DELIVERIES), retry/ambiguous/429/lease/dead events=$RETRY_EVENTS"
+echo "  simulator: sends=$SIM_SENDS sends_accepted=$SIM_ACCEPTED (expected $DELIVERIES)" \
+  "rejected=$SIM_REJECTED sends_duplicate_body=$SIM_DUP_BODY messages_duplicate=$SIM_DUP_MSG" \
+  "patient_lookups=$SIM_LOOKUPS documents_created=$SIM_DOCS uploaded=$SIM_UPLOADS" \
+  "api_calls=$SIM_API_CALLS (+uploads: $CALLS_PER_DELIVERY HTTP calls per delivery)"
+verdict="ok"
+if [ "$SIM_ACCEPTED" != "$DELIVERIES" ] || [ "$SIM_DUP_BODY" != 0 ] || [ "$DB_ACCEPTED" != "$DELIVERIES" ] ||
+  [ "$DISTINCT_IDS" != "$DELIVERIES" ] || [ "$CLAIM_EVENTS" != "$DELIVERIES" ]; then
+  verdict="MISMATCH: see the counts above"
+fi
+echo "  exactly once: $verdict"
+echo "  gateway logs: intake $INTAKE_PROBLEMS warn/error lines, relay $RELAY_PROBLEMS warn/error lines" \
+  "($(wc -l <"$WORK_DIR/gateway-relay.log") lines)"
+if [ "$RELAY_PROBLEMS" -gt 0 ]; then log_problem_summary "$WORK_DIR/gateway-relay.log"; fi
+echo "  whole script: ${SCRIPT_SECONDS}s"
