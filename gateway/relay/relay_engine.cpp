@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
@@ -73,7 +74,6 @@ RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Co
       pool_(config.database.url, static_cast<std::size_t>(std::min(config.relay.workers, 16) + 1)),
       client_(executor, client_settings(config.metriport)),
       pacer_(pool_, pacer_settings(config)),
-      wake_(executor),
       listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }) {
   processor_ = std::make_unique<DeliveryProcessor>(
       pool_, client_, pacer_, processor_settings(config, instance_), stopping_);
@@ -88,10 +88,12 @@ void RelayEngine::start() {
   listener_.start();
   const auto spawn = [this](boost::asio::awaitable<void> loop) {
     ++running_loops_;
-    boost::asio::co_spawn(executor_, std::move(loop), [this](std::exception_ptr error) {
-      if (error) log::error("relay.loop_failed", {{"instance", instance_}});
-      worker_finished();
-    });
+    // Each loop on its own strand: the wake signal cancels a parked loop's timer through it.
+    boost::asio::co_spawn(boost::asio::make_strand(executor_), std::move(loop),
+                          [this](std::exception_ptr error) {
+                            if (error) log::error("relay.loop_failed", {{"instance", instance_}});
+                            worker_finished();
+                          });
   };
   for (int i = 0; i < settings_.workers; ++i) spawn(worker_loop());
   spawn(reaper_loop());
@@ -124,6 +126,7 @@ void RelayEngine::worker_finished() {
 
 boost::asio::awaitable<void> RelayEngine::worker_loop() {
   while (!stopping_) {
+    const auto ticket = wake_.ticket();  // taken before looking, so no wake-up falls in between
     std::optional<pg::ClaimedDelivery> claimed;
     bool claim_failed = false;
     try {
@@ -132,12 +135,8 @@ boost::asio::awaitable<void> RelayEngine::worker_loop() {
       log::error("relay.claim_failed", {{"instance", instance_}});
       claim_failed = true;
     }
-    if (claim_failed) {
-      co_await wake_.wait_for(settings_.poll_interval);
-      continue;
-    }
-    if (!claimed) {
-      co_await wake_.wait_for(settings_.poll_interval);
+    if (claim_failed || !claimed) {
+      co_await wake_.wait_for(settings_.poll_interval, ticket);
       continue;
     }
     co_await processor_->process(*claimed);
@@ -167,14 +166,18 @@ boost::asio::awaitable<void> RelayEngine::reaper_loop() {
   const auto interval =
       std::max<std::chrono::milliseconds>(settings_.poll_interval, std::chrono::milliseconds(1000));
   while (!stopping_) {
+    const auto ticket = wake_.ticket();
     int reaped = 0;
     try {
       reaped = co_await reap_expired_leases();
     } catch (const std::exception&) {
       log::error("relay.reap_failed", {{"instance", instance_}});
     }
-    if (reaped > 0) wake_.notify_all();
-    co_await wake_.wait_for(interval);
+    if (reaped > 0) {
+      wake_.notify_all();
+    } else {
+      co_await wake_.wait_for(interval, ticket);
+    }
   }
 }
 

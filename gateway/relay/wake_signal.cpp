@@ -1,42 +1,46 @@
-// WakeSignal: waiters poll a generation counter on a short timer tick, so notify_all needs no list
-// of timers to cancel and a notification between two checks is never lost.
+// WakeSignal: each waiter parks on its own timer; notify_all bumps the generation and cancels the
+// parked timers on their own executors (a timer is not safe to touch from another thread).
 #include "gateway/relay/wake_signal.hpp"
 
 #include <algorithm>
 
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace relay::engine {
 
-namespace {
-constexpr std::chrono::milliseconds tick{10};  // the longest a notification waits to be seen
+WakeSignal::Ticket WakeSignal::ticket() {
+  std::lock_guard lock(mutex_);
+  return generation_;
 }
 
-WakeSignal::WakeSignal(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
-
-boost::asio::awaitable<void> WakeSignal::wait_for(std::chrono::milliseconds timeout) {
-  std::uint64_t seen = 0;
+boost::asio::awaitable<void> WakeSignal::wait_for(std::chrono::milliseconds timeout,
+                                                  Ticket ticket) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(
+      co_await boost::asio::this_coro::executor, timeout);
   {
     std::lock_guard lock(mutex_);
-    seen = generation_;
+    if (generation_ != ticket) co_return;  // notified since the ticket was taken
+    waiting_.push_back(timer);
   }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  boost::asio::steady_timer timer(executor_);
-  while (std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard lock(mutex_);
-      if (generation_ != seen) co_return;
-    }
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(
-        tick, deadline - std::chrono::steady_clock::now()));
-    co_await timer.async_wait(boost::asio::use_awaitable);
-  }
+  // Expiry and cancellation both just end the wait.
+  co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  std::lock_guard lock(mutex_);
+  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), timer), waiting_.end());
 }
 
 void WakeSignal::notify_all() {
-  std::lock_guard lock(mutex_);
-  ++generation_;
+  std::vector<std::shared_ptr<boost::asio::steady_timer>> parked;
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    parked.swap(waiting_);
+  }
+  for (auto& timer : parked) {
+    boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+  }
 }
 
 }  // namespace relay::engine
