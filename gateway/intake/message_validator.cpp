@@ -7,14 +7,15 @@
 
 #include "gateway/domain/base64.hpp"
 #include "gateway/domain/digest.hpp"
+#include "gateway/domain/metriport_text.hpp"
 #include "gateway/domain/text.hpp"
 #include "gateway/intake/content_type.hpp"
-#include "gateway/intake/metriport_text.hpp"
 
 namespace relay::intake {
 namespace {
 
 using domain::FieldError;
+using domain::normalise_like_metriport;
 
 class Errors {
  public:

@@ -11,9 +11,9 @@
 #include "gateway/api/wire_format.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/domain/base64.hpp"
+#include "gateway/domain/metriport_text.hpp"
 #include "gateway/domain/text.hpp"
 #include "gateway/domain/timestamps.hpp"
-#include "gateway/intake/metriport_text.hpp"
 
 namespace {
 
@@ -68,9 +68,9 @@ void fuzz_media_types(std::string_view input) {
 
 void fuzz_metriport_text(std::string_view input) {
   if (!relay::domain::is_valid_utf8(input)) return;
-  const auto once = relay::intake::normalise_like_metriport(input);
+  const auto once = relay::domain::normalise_like_metriport(input);
   if (!relay::domain::is_valid_utf8(once)) fail("normalised text is not UTF-8");
-  if (relay::intake::normalise_like_metriport(once) != once) fail("normalisation not idempotent");
+  if (relay::domain::normalise_like_metriport(once) != once) fail("normalisation not idempotent");
 }
 
 }  // namespace

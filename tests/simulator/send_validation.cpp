@@ -8,8 +8,8 @@
 
 #include <array>
 
+#include "gateway/domain/metriport_text.hpp"
 #include "gateway/domain/text.hpp"
-#include "tests/simulator/plain_text.hpp"
 
 namespace relay::sim {
 namespace {
@@ -146,7 +146,7 @@ SendValidation validate_send_body(const json::value& root) {
   if (subject == nullptr || !subject->is_string()) {
     check.type_error("subject", subject, "string");
   } else {
-    body.subject = normalize_message_plain_text(subject->get_string());
+    body.subject = domain::normalise_like_metriport(subject->get_string());
     check.string_length("subject", body.subject, 1, max_subject_length);
   }
 
@@ -154,7 +154,7 @@ SendValidation validate_send_body(const json::value& root) {
     if (!text->is_string()) {
       check.type_error("body", text, "string");
     } else {
-      body.body = normalize_message_plain_text(text->get_string());
+      body.body = domain::normalise_like_metriport(text->get_string());
       check.string_length("body", *body.body, 1, max_body_length);
     }
   }

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "tests/simulator/plain_text.hpp"
+#include "gateway/domain/metriport_text.hpp"
 #include "tests/simulator/send_validation.hpp"
 
 namespace {
@@ -164,12 +164,11 @@ BOOST_AUTO_TEST_CASE(duplicate_keys_keep_the_last_value_like_json_parse) {
 }
 
 BOOST_AUTO_TEST_CASE(normalisation_matches_metriport) {
-  using relay::sim::normalize_message_plain_text;
-  BOOST_TEST(normalize_message_plain_text(std::string("  hello\0world  ", 15)) == "helloworld");
-  BOOST_TEST(normalize_message_plain_text("\xE2\x80\xA8 a\tb \xEF\xBB\xBF") == "a\tb");
-  BOOST_TEST(normalize_message_plain_text("\x1b[1mx\x7f") == "[1mx");
-  BOOST_TEST(normalize_message_plain_text("\xC2\x85x") ==
-             "\xC2\x85x");  // NEL is not JS white space
+  using relay::domain::normalise_like_metriport;
+  BOOST_TEST(normalise_like_metriport(std::string("  hello\0world  ", 15)) == "helloworld");
+  BOOST_TEST(normalise_like_metriport("\xE2\x80\xA8 a\tb \xEF\xBB\xBF") == "a\tb");
+  BOOST_TEST(normalise_like_metriport("\x1b[1mx\x7f") == "[1mx");
+  BOOST_TEST(normalise_like_metriport("\xC2\x85x") == "\xC2\x85x");  // NEL is not JS white space
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,9 +2,9 @@
 // @metriport/shared): C0 controls and DEL dropped except tab, LF, CR; then JavaScript's trim.
 #include <boost/test/unit_test.hpp>
 
-#include "gateway/intake/metriport_text.hpp"
+#include "gateway/domain/metriport_text.hpp"
 
-using relay::intake::normalise_like_metriport;
+using relay::domain::normalise_like_metriport;
 
 BOOST_AUTO_TEST_SUITE(metriport_text)
 

@@ -1,10 +1,10 @@
 // Implements Metriport's text normalisation on UTF-8: control-character stripping and JS-style
 // trim. The white-space set is ECMAScript's WhiteSpace + LineTerminator productions.
-#include "gateway/intake/metriport_text.hpp"
+#include "gateway/domain/metriport_text.hpp"
 
 #include <cstdint>
 
-namespace relay::intake {
+namespace relay::domain {
 namespace {
 
 // Decodes the code point starting at text[i] (valid UTF-8 assumed) and its byte length.
@@ -73,4 +73,4 @@ std::string normalise_like_metriport(std::string_view text) {
   return kept.substr(begin, end - begin);
 }
 
-}  // namespace relay::intake
+}  // namespace relay::domain

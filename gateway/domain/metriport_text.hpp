@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-namespace relay::intake {
+namespace relay::domain {
 
 // Drops C0 control characters except tab, LF and CR (and DEL), then trims leading and trailing
 // white space as JavaScript's String.prototype.trim does (ASCII and Unicode spaces, BOM, line
 // separators). Input must be valid UTF-8.
 std::string normalise_like_metriport(std::string_view text);
 
-}  // namespace relay::intake
+}  // namespace relay::domain
