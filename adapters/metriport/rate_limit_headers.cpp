@@ -72,7 +72,9 @@ std::optional<seconds> take_time(std::string_view& text) {
 
 std::optional<system_clock::time_point> make_instant(int y, unsigned m, int d,
                                                      seconds time_of_day) {
-  if (d < 1) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: it ends in 2262. A date that far out is no usable
+  // Retry-After anyway (callers cap the wait), so it is refused rather than overflowed.
+  if (d < 1 || y < 1970 || y > 2200) return std::nullopt;
   const year_month_day date{year{y}, month{m}, day{static_cast<unsigned>(d)}};
   if (!date.ok()) return std::nullopt;
   return system_clock::time_point{sys_days{date}} + time_of_day;
