@@ -17,6 +17,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/earlier_send_match.hpp"
+#include "gateway/relay/status_applier.hpp"
 
 namespace relay::engine {
 
@@ -154,9 +155,7 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
     if (!co_await send_part(delivery, part)) co_return false;
   }
   // Every part settled (possibly by an earlier claim that recorded the last id): accepted.
-  if (delivery.state == "sending" && all_settled(delivery)) {
-    co_await move(delivery, DeliveryEvent::send_accepted);
-  }
+  if (delivery.state == "sending" && all_settled(delivery)) co_await accept(delivery);
   co_return true;
 }
 
@@ -512,8 +511,20 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
       other.metriport_message_id = metriport_message_id;
     }
   }
-  if (all_settled(delivery)) co_await move(delivery, DeliveryEvent::send_accepted);
+  if (all_settled(delivery)) co_await accept(delivery);
   co_return true;
+}
+
+awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
+  if (!co_await move(delivery, DeliveryEvent::send_accepted) && delivery.state != "accepted") {
+    co_return;
+  }
+  // Webhooks may have confirmed every part already: completed (and the message Sent) at once.
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    settle_delivery(tx, delivery.id, "metriport:webhook", settings_.retry.max_attempts);
+    tx.commit();
+  });
 }
 
 awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryEvent event,

@@ -66,6 +66,8 @@ class DeliveryProcessor {
       const metriport::SendRequest& request, const SendSlot& slot);
   boost::asio::awaitable<void> report_to_pacer(
       const SendSlot& slot, const metriport::CallResult<metriport::MessageRecord>& answer);
+  // Every part has its Metriport id: accepted, then settled at once if webhooks came first.
+  boost::asio::awaitable<void> accept(pg::ClaimedDelivery& delivery);
   // Extends this claim's lease; false (logged) when another claim holds the delivery now.
   boost::asio::awaitable<bool> renew_lease(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<bool> record_accepted(pg::ClaimedDelivery& delivery,

@@ -12,11 +12,14 @@
 #include <boost/asio/strand.hpp>
 
 #include "adapters/postgres/delivery_repository.hpp"
+#include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/webhook_repository.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
+#include "gateway/relay/status_applier.hpp"
 
 namespace relay::engine {
 
@@ -97,6 +100,8 @@ void RelayEngine::start() {
   };
   for (int i = 0; i < settings_.workers; ++i) spawn(worker_loop());
   spawn(reaper_loop());
+  spawn(webhook_loop());
+  spawn(reconcile_loop());
   log::info("relay.started",
             {{"instance", instance_}, {"workers", std::to_string(settings_.workers)}});
 }
@@ -212,6 +217,113 @@ boost::asio::awaitable<int> RelayEngine::reap_expired_leases() {
     tx.commit();
     return static_cast<int>(expired.size());
   });
+}
+
+boost::asio::awaitable<void> RelayEngine::webhook_loop() {
+  constexpr int batch = 50;
+  while (!stopping_) {
+    const auto ticket = wake_.ticket();
+    int applied = 0;
+    try {
+      applied = co_await apply_new_webhooks();
+    } catch (const std::exception&) {
+      log::error("relay.webhook_apply_failed", {{"instance", instance_}});
+    }
+    if (applied < batch) co_await wake_.wait_for(settings_.poll_interval, ticket);
+  }
+}
+
+boost::asio::awaitable<int> RelayEngine::apply_new_webhooks() {
+  const int max_attempts = settings_.max_attempts;
+  co_return co_await pool_.run([max_attempts](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    const auto events = pg::WebhookRepository::lock_new_events(tx, 50);
+    for (const auto& event : events) {
+      apply_stored_event(tx, event, "metriport:webhook", max_attempts);
+    }
+    tx.commit();
+    return static_cast<int>(events.size());
+  });
+}
+
+boost::asio::awaitable<void> RelayEngine::reconcile_loop() {
+  while (!stopping_) {
+    try {
+      co_await reconcile_once();
+    } catch (const std::exception&) {
+      log::error("relay.reconcile_failed", {{"instance", instance_}});
+    }
+    // Once per interval; a wake-up (new work, shutdown) only makes it look at stopping_ again.
+    const auto until = std::chrono::steady_clock::now() + settings_.reconcile_interval;
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+      const auto ticket = wake_.ticket();
+      co_await wake_.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  until - std::chrono::steady_clock::now()),
+                              ticket);
+    }
+  }
+}
+
+boost::asio::awaitable<void> RelayEngine::reconcile_once() {
+  const int max_attempts = settings_.max_attempts;
+  const int reconcile_after = static_cast<int>(settings_.reconcile_after.count());
+  const int flag_after = static_cast<int>(settings_.flag_after.count());
+  const std::string actor = "relay:" + instance_;
+  // Webhooks still waiting for a send that has meanwhile been recorded by another path.
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    for (const auto& event : pg::WebhookRepository::lock_waiting_events(tx, 100)) {
+      apply_stored_event(tx, event, "metriport:webhook", max_attempts);
+    }
+    for (const auto id : pg::DeliveryStatusRepository::flag_unconfirmed(tx, flag_after)) {
+      pg::append_audit_event(tx, {actor, "delivery", std::to_string(id), "delivery.unconfirmed",
+                                  "{\"reason\":\"no confirmation from Metriport\"}"});
+      log::warn("relay.delivery_unconfirmed", {{"delivery_id", std::to_string(id)}});
+    }
+    tx.commit();
+  });
+  const auto due = co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    auto ids = pg::DeliveryStatusRepository::take_unconfirmed(tx, reconcile_after, 20);
+    tx.commit();
+    return ids;
+  });
+  for (const std::int64_t delivery_id : due) {
+    if (stopping_) break;
+    co_await reconcile_delivery(delivery_id);
+  }
+}
+
+boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delivery_id) {
+  const int max_attempts = settings_.max_attempts;
+  const std::string actor = "relay:" + instance_;
+  const auto message_ids = co_await pool_.run([delivery_id](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    auto ids = pg::DeliveryStatusRepository::processing_message_ids(tx, delivery_id);
+    tx.commit();
+    return ids;
+  });
+  for (const std::string& message_id : message_ids) {
+    const auto answer = co_await client_.get_message(message_id);
+    if (answer.outcome != metriport::CallOutcome::success) {
+      log::info("relay.status_poll_failed",
+                {{"delivery_id", std::to_string(delivery_id)},
+                 {"outcome", std::string(metriport::to_string(answer.outcome))}});
+      continue;
+    }
+    const auto& record = *answer.value;
+    if (record.status != "completed" && record.status != "failed") continue;  // still processing
+    // Metriport's Message has no completion time; the moment we learnt it stands in.
+    const StatusReport report{message_id, record.status, "now", record.reason};
+    co_await pool_.run([&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      apply_status(tx, report, actor, max_attempts);
+      tx.commit();
+    });
+    log::info("relay.status_polled", {{"delivery_id", std::to_string(delivery_id)},
+                                      {"metriport_message_id", message_id},
+                                      {"status", record.status}});
+  }
 }
 
 }  // namespace relay::engine

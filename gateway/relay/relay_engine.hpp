@@ -39,6 +39,13 @@ class RelayEngine {
   boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> claim_one();
   boost::asio::awaitable<void> reaper_loop();
   boost::asio::awaitable<int> reap_expired_leases();
+  // Stored webhooks are applied here, after their 200 (woken by the endpoint's NOTIFY).
+  boost::asio::awaitable<void> webhook_loop();
+  boost::asio::awaitable<int> apply_new_webhooks();
+  // Accepted deliveries without a webhook: status read from Metriport; flagged when too old.
+  boost::asio::awaitable<void> reconcile_loop();
+  boost::asio::awaitable<void> reconcile_once();
+  boost::asio::awaitable<void> reconcile_delivery(std::int64_t delivery_id);
   void worker_finished();
 
   boost::asio::any_io_executor executor_;

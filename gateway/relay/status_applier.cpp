@@ -1,0 +1,152 @@
+// apply_status and settle_delivery: row locks go send -> delivery -> message on every path, and
+// the message lock makes the last delivery to complete see the others, so a message turns Sent
+// once.
+#include "gateway/relay/status_applier.hpp"
+
+#include <boost/json.hpp>
+
+#include "adapters/postgres/delivery_repository.hpp"
+#include "adapters/postgres/delivery_status_repository.hpp"
+#include "adapters/postgres/message_repository.hpp"
+#include "gateway/domain/json_string.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/relay/delivery_state.hpp"
+#include "gateway/relay/delivery_state_machine.hpp"
+
+namespace relay::engine {
+namespace {
+
+using pg::DeliveryStatusRepository;
+
+std::string send_detail(const pg::SendForStatus& send, const StatusReport& report) {
+  std::string json = "{\"part\":" + std::to_string(send.part) +
+                     ",\"parts\":" + std::to_string(send.parts) + ",\"metriport_message_id\":";
+  domain::append_json_string(json, report.metriport_message_id);
+  json += "}";
+  return json;
+}
+
+std::optional<StatusReport> status_of_event(const std::string& payload_json) {
+  boost::system::error_code error;
+  const auto document = boost::json::parse(payload_json, error);
+  if (error || !document.is_object()) return std::nullopt;
+  const auto* payload = document.as_object().if_contains("payload");
+  if (payload == nullptr || !payload->is_object()) return std::nullopt;
+  const auto& fields = payload->as_object();
+  const auto text = [&](const char* name) -> std::optional<std::string> {
+    const auto* value = fields.if_contains(name);
+    if (value == nullptr || !value->is_string()) return std::nullopt;
+    return std::string(value->as_string());
+  };
+  const auto id = text("id");
+  const auto status = text("status");
+  const auto completed_at = text("completedAt");
+  if (!id || !status || !completed_at) return std::nullopt;
+  return StatusReport{*id, *status, *completed_at, text("reason")};
+}
+
+}  // namespace
+
+std::string_view to_text(ApplyOutcome outcome) {
+  switch (outcome) {
+    case ApplyOutcome::applied:
+      return "applied";
+    case ApplyOutcome::unchanged:
+      return "unchanged";
+    case ApplyOutcome::waiting:
+      return "waiting";
+  }
+  return "unknown";
+}
+
+ApplyOutcome apply_status(pqxx::work& tx, const StatusReport& report, const std::string& actor,
+                          int max_attempts) {
+  const auto send = DeliveryStatusRepository::lock_send(tx, report.metriport_message_id);
+  if (!send) return ApplyOutcome::waiting;
+  if (send->status == "completed" || send->status == "failed") return ApplyOutcome::unchanged;
+  DeliveryStatusRepository::set_send_outcome(tx, send->send_id, report.status, report.reason,
+                                             report.completed_at);
+  pg::append_audit_event(
+      tx, {actor, "delivery", std::to_string(send->delivery_id),
+           report.status == "completed" ? "delivery.send_completed" : "delivery.send_failed",
+           send_detail(*send, report)});
+  settle_delivery(tx, send->delivery_id, actor, max_attempts);
+  return ApplyOutcome::applied;
+}
+
+void settle_delivery(pqxx::work& tx, std::int64_t delivery_id, const std::string& actor,
+                     int max_attempts) {
+  const auto delivery = DeliveryStatusRepository::lock_delivery(tx, delivery_id);
+  if (!delivery || delivery->state != "accepted") return;  // not every part sent yet
+  const auto outcomes = DeliveryStatusRepository::send_outcomes(tx, delivery_id);
+  std::optional<std::string> failure_reason;
+  bool any_failed = false;
+  bool all_completed = !outcomes.empty();
+  for (const auto& outcome : outcomes) {
+    if (outcome.status == "failed" && !any_failed) {
+      any_failed = true;
+      failure_reason = outcome.reason.value_or("Metriport reported the delivery failed");
+    }
+    all_completed = all_completed && outcome.status == "completed";
+  }
+  if (!any_failed && !all_completed) return;
+  const DeliveryEvent event =
+      any_failed ? DeliveryEvent::confirmed_failed : DeliveryEvent::confirmed_completed;
+  const Transition transition =
+      next(DeliveryState::accepted, event, {delivery->attempts, max_attempts});
+  if (!transition.allowed) return;
+
+  DeliveryStatusRepository::lock_message(tx, delivery->message_id);
+  pg::DeliveryChange change;
+  change.delivery_id = delivery_id;
+  change.from_state = delivery->state;
+  change.to_state = std::string(to_text(transition.to));
+  change.lease = pg::LeaseChange::release;
+  if (transition.actions.record_reason) change.reason = failure_reason;
+  change.stamp_completed = transition.actions.stamp_completed;
+  change.actor = actor;
+  change.audit_event = std::string(transition.audit_event);
+  std::string detail = "{\"from\":\"accepted\",\"to\":";
+  domain::append_json_string(detail, change.to_state);
+  detail += "}";
+  change.audit_detail_json = detail;
+  if (!pg::DeliveryRepository::apply(tx, change)) return;
+  if (transition.to == DeliveryState::failed) {
+    log::warn("relay.delivery_failed", {{"delivery_id", std::to_string(delivery_id)}});
+    return;
+  }
+  if (DeliveryStatusRepository::mark_message_sent_if_complete(tx, delivery->message_id)) {
+    pg::append_audit_event(tx, {actor, "message", delivery->message_id, "message.sent", "{}"});
+    log::info("message.sent", {{"message_id", delivery->message_id}});
+  }
+}
+
+std::string apply_stored_event(pqxx::work& tx, const pg::UnappliedWebhook& event,
+                               const std::string& actor, int max_attempts) {
+  if (event.event_type != "message.status") {
+    pg::WebhookRepository::mark_applied(tx, event.id, "recorded");
+    return "recorded";
+  }
+  const auto report = status_of_event(event.payload_json);
+  if (!report) {
+    pg::WebhookRepository::mark_applied(tx, event.id, "unreadable");
+    return "unreadable";
+  }
+  const auto outcome = apply_status(tx, *report, actor, max_attempts);
+  if (outcome == ApplyOutcome::waiting) {
+    pg::WebhookRepository::mark_waiting(tx, event.id);
+  } else {
+    pg::WebhookRepository::mark_applied(tx, event.id, std::string(to_text(outcome)));
+  }
+  return std::string(to_text(outcome));
+}
+
+void apply_events_waiting_for(pqxx::work& tx, const std::string& metriport_message_id,
+                              const std::string& actor, int max_attempts) {
+  for (const auto& event :
+       pg::WebhookRepository::lock_events_for_message(tx, metriport_message_id)) {
+    apply_stored_event(tx, event, actor, max_attempts);
+  }
+}
+
+}  // namespace relay::engine

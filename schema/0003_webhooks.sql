@@ -1,0 +1,25 @@
+-- Webhook intake and the Draft-to-Sent lifecycle: refused webhooks are recorded (never their bodies),
+-- events remember how they were applied, and the reconciler tracks what it checked and flagged.
+
+-- Webhooks refused before they were stored: a bad signature (401) or a verified body that is not a
+-- valid event (400). Only the reason, size and a hash: the body may carry PHI and is not kept.
+CREATE TABLE webhook_rejections (
+  id          bigserial   PRIMARY KEY,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  reason      text        NOT NULL,
+  body_bytes  integer     NOT NULL,
+  body_sha256 text        NOT NULL
+);
+CREATE INDEX webhook_rejections_received_idx ON webhook_rejections (received_at);
+
+-- How many times Metriport delivered the same event (duplicates and manual re-sends keep its id).
+ALTER TABLE webhook_events ADD COLUMN deliveries integer NOT NULL DEFAULT 1;
+-- Events waiting for their Metriport message id, oldest first, for the applier's sweep.
+CREATE INDEX webhook_events_unapplied_idx ON webhook_events (received_at) WHERE applied_at IS NULL;
+
+-- The reconciler: when an accepted delivery's Metriport status was last read, and when it was
+-- flagged for operators as unconfirmed for too long.
+ALTER TABLE deliveries ADD COLUMN status_checked_at timestamptz;
+ALTER TABLE deliveries ADD COLUMN flagged_at timestamptz;
+-- The reason Metriport gave for a failed delivery (also kept per send in delivery_sends.reason).
+CREATE INDEX deliveries_flagged_idx ON deliveries (flagged_at) WHERE flagged_at IS NOT NULL;
