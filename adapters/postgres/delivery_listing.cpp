@@ -13,12 +13,20 @@ WHERE v.name = $1 AND m.external_id = $2)sql";
 
 constexpr const char* deliveries_of_message_sql = R"sql(
 SELECT d.id, d.patient_position, d.patient_external_id, d.state, d.attempts,
-       d.metriport_patient_id, d.last_error,
+       d.metriport_patient_id, d.last_error, d.flagged_at IS NOT NULL,
        coalesce((SELECT string_agg(coalesce(s.metriport_message_id, 'pending'), ',' ORDER BY s.part)
                  FROM delivery_sends s WHERE s.delivery_id = d.id), '')
 FROM deliveries d WHERE d.message_id = $1::uuid ORDER BY d.patient_position)sql";
 
 constexpr const char* deliveries_by_state = "SELECT state, count(*) FROM deliveries GROUP BY state";
+
+constexpr const char* deliveries_flagged =
+    "SELECT count(*) FROM deliveries WHERE state = 'accepted' AND flagged_at IS NOT NULL";
+
+constexpr const char* webhooks_by_outcome = R"sql(
+SELECT event_type || ' ' || coalesce(outcome, 'new'), count(*) FROM webhook_events GROUP BY 1)sql";
+
+constexpr const char* webhook_rejection_count = "SELECT count(*) FROM webhook_rejections";
 
 constexpr const char* unsent_parts = R"sql(
 SELECT coalesce(sum(CASE WHEN s.n IS NULL THEN 1 ELSE s.n END), 0)
@@ -59,7 +67,8 @@ std::optional<std::vector<DeliveryView>> deliveries_of_message(pqxx::transaction
     view.attempts = row[4].as<int>();
     view.metriport_patient_id = nullable<std::string>(row[5]);
     view.last_error = nullable<std::string>(row[6]);
-    view.metriport_message_ids = split_keep_empty(row[7].as<std::string>());
+    view.flagged = row[7].as<bool>();
+    view.metriport_message_ids = split_keep_empty(row[8].as<std::string>());
     views.push_back(std::move(view));
   }
   return views;
@@ -71,6 +80,11 @@ QueueCounts queue_counts(pqxx::transaction_base& tx) {
     counts.deliveries_by_state[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
   counts.unsent_parts = tx.exec1(unsent_parts)[0].as<std::int64_t>();
+  counts.flagged = tx.exec1(deliveries_flagged)[0].as<std::int64_t>();
+  for (const auto& row : tx.exec(webhooks_by_outcome)) {
+    counts.webhooks_by_type_and_outcome[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+  }
+  counts.webhook_rejections = tx.exec1(webhook_rejection_count)[0].as<std::int64_t>();
   return counts;
 }
 

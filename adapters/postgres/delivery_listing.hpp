@@ -21,11 +21,15 @@ struct DeliveryView {
   std::optional<std::string> metriport_patient_id;
   std::vector<std::string> metriport_message_ids;  // by part; "pending" for a part not sent yet
   std::optional<std::string> last_error;
+  bool flagged = false;  // accepted long ago and still unconfirmed by Metriport
 };
 
 struct QueueCounts {
   std::map<std::string, std::int64_t> deliveries_by_state;
   std::int64_t unsent_parts = 0;  // sends of queued and in-flight deliveries not yet accepted
+  std::int64_t flagged = 0;       // accepted, unconfirmed past relay.flag_after_seconds
+  std::map<std::string, std::int64_t> webhooks_by_type_and_outcome;  // "message.status applied"
+  std::int64_t webhook_rejections = 0;
 };
 
 // The deliveries of a vendor's message (by the portal ExternalId), in patient order; nullopt when

@@ -43,7 +43,8 @@ GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
       tokens_(tokens),
       intake_(pool),
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
-      active_vendors_(pool) {}
+      active_vendors_(pool),
+      webhook_path_(normalised_path(config.webhook_path)) {}
 
 std::optional<std::int64_t> GatewayApi::authenticate(const http::Request& request) const {
   return vendor_from_authorization(request[beast_http::field::authorization], tokens_);
@@ -60,7 +61,7 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
       response = malformed_target_response(version);
     } else {
       const auto path = normalised_path(target->path);
-      label = route_label(path);
+      label = path == webhook_path_ ? "webhook" : route_label(path);
       response = co_await route(request, *target, path);
     }
   } catch (const pqxx::data_exception& failure) {
@@ -102,6 +103,10 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   if (path == paths::token) {
     if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
     co_return co_await issue_token(request);
+  }
+  if (path == webhook_path_) {
+    if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
+    co_return co_await receive_webhook(request);
   }
   if (path != paths::messages && path != paths::search) co_return not_found_response(version);
 

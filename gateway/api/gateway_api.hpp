@@ -43,6 +43,8 @@ class GatewayApi {
                                                          const RequestTarget& target,
                                                          std::int64_t vendor_id);
   boost::asio::awaitable<http::Response> readiness(http::Request& request);
+  // POST <webhook_path>: verify, validate, store (deduplicated), 200; applied later by the relay.
+  boost::asio::awaitable<http::Response> receive_webhook(http::Request& request);
   boost::asio::awaitable<std::string> encode_on_cpu_pool(const domain::StoredMessage& message,
                                                          WireFormat format);
 
@@ -56,6 +58,7 @@ class GatewayApi {
   boost::asio::thread_pool cpu_pool_;  // decoding, validation and password hashing
   auth::LoginThrottle login_throttle_;
   ActiveVendors active_vendors_;
+  std::string webhook_path_;  // normalised
 };
 
 }  // namespace relay::api

@@ -79,9 +79,11 @@ http::Response unsupported_media_type_response(unsigned version) {
       WireFormat::json, version);
 }
 
-http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t token_body_limit) {
-  return [&tokens,
-          token_body_limit](const http::RequestHeader& header) -> std::optional<http::Response> {
+http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t token_body_limit,
+                                    WebhookRoute webhook) {
+  webhook.path = normalised_path(webhook.path);
+  return [&tokens, token_body_limit,
+          webhook](const http::RequestHeader& header) -> std::optional<http::Response> {
     const unsigned version = header.version();
     const auto target = parse_request_target(header.target());
     if (!target) return malformed_target_response(version);
@@ -106,6 +108,13 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
                                         "request body too large", version);
       }
       return std::nullopt;
+    }
+    if (path == webhook.path) {
+      if (body.length && *body.length > webhook.max_body_bytes) {
+        return transport_error_response(beast_http::status::payload_too_large,
+                                        "request body too large", version);
+      }
+      return std::nullopt;  // the signature over the body is its authentication
     }
     if (path != paths::messages && path != paths::search) {
       if (body.present) return not_found_response(version);

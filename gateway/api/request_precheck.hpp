@@ -42,9 +42,18 @@ http::Response unsupported_media_type_response(unsigned version);
 // The precheck for http::Server (no I/O, no database). On the header alone it answers:
 // 400 for a malformed target; 404 for an unknown path with a body; 401 for the message routes
 // without a valid bearer token; 415 for a POST of messages whose Content-Type is not JSON or XML;
-// 413 for /token with a Content-Length over token_body_limit. Otherwise nullopt.
+// 413 for /token with a Content-Length over token_body_limit, and for the webhook path over its
+// limit. Otherwise nullopt.
 // `tokens` must outlive the returned function.
+// The Metriport webhook receiver: no bearer token (Metriport signs the body instead), its own
+// body limit. path as configured (webhook_path); matched like every route, case-insensitively.
+struct WebhookRoute {
+  std::string path = "/webhooks/metriport";
+  std::size_t max_body_bytes = 1024 * 1024;
+};
+
 http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens,
-                                    std::size_t token_body_limit = 64 * 1024);
+                                    std::size_t token_body_limit = 64 * 1024,
+                                    WebhookRoute webhook = {});
 
 }  // namespace relay::api

@@ -32,6 +32,7 @@ int deliveries_command(const config::Config& config, const std::vector<std::stri
       const auto& id = delivery.metriport_message_ids[i];
       std::cout << (i > 0 ? "," : "") << id;
     }
+    if (delivery.flagged) std::cout << " flagged_unconfirmed";
     if (delivery.last_error) std::cout << " last_error \"" << *delivery.last_error << "\"";
     std::cout << "\n";
   }

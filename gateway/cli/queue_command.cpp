@@ -33,6 +33,11 @@ int queue_command(const config::Config& config, const std::vector<std::string>& 
   std::cout << "sends_to_make " << counts.unsent_parts << "\n";
   std::cout << "send_limit " << state.limit << " per " << state.window_micros / 1'000'000 << " s\n";
   std::cout << "drains_in_seconds " << drain.count() << "\n";
+  std::cout << "deliveries_flagged_unconfirmed " << counts.flagged << "\n";
+  for (const auto& [type_and_outcome, count] : counts.webhooks_by_type_and_outcome) {
+    std::cout << "webhooks " << type_and_outcome << " " << count << "\n";
+  }
+  std::cout << "webhooks_rejected " << counts.webhook_rejections << "\n";
   return 0;
 }
 

@@ -64,6 +64,11 @@ int serve_command(const config::Config& config) {
                  "serve without relaying)\n";
     return 2;
   }
+  if (config.relay.enabled && config.metriport.webhook_keys.empty()) {
+    log::warn("webhooks.no_key", {{"effect",
+                                   "every webhook is refused; deliveries are confirmed "
+                                   "by status polls only"}});
+  }
   auth::TokenSigner tokens(config.tokens.secret, config.tokens.lifetime);
   pg::ConnectionPool pool(config.database.url, static_cast<std::size_t>(config.database.pool_size));
   if (!schema_is_current(pool)) return 1;
@@ -73,7 +78,9 @@ int serve_command(const config::Config& config) {
   // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte.
   http::Server server(
       io, config.http, [&api](http::Request& request) { return api.handle(request); },
-      &api::transport_error_response, api::make_precheck(tokens),
+      &api::transport_error_response,
+      api::make_precheck(tokens, 64 * 1024,
+                         api::WebhookRoute{config.webhook_path, config.webhooks.max_body_bytes}),
       http::BodyLimits{config.http.max_inflight_body_bytes, config.http.min_body_bytes_per_second});
   server.start();
   std::unique_ptr<engine::RelayEngine> relay_engine;

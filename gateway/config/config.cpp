@@ -289,6 +289,23 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.relay.ambiguous_settle = std::chrono::seconds(read_integer(in, 0, 3600));
        }},
+      {"relay", "reconcile_after_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.reconcile_after = std::chrono::seconds(read_integer(in, 1, 30 * 86400));
+       }},
+      {"relay", "flag_after_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.flag_after = std::chrono::seconds(read_integer(in, 1, 365 * 86400));
+       }},
+      {"relay", "reconcile_interval_seconds", false,
+       [](Config& c, const Input& in) {
+         c.relay.reconcile_interval = std::chrono::seconds(read_integer(in, 1, 86400));
+       }},
+      {"webhooks", "max_body_bytes", false,
+       [](Config& c, const Input& in) {
+         c.webhooks.max_body_bytes =
+             static_cast<std::size_t>(read_integer(in, 1024, 64 * 1024 * 1024));
+       }},
       {"relay", "patient_cache_ttl_seconds", false,
        [](Config& c, const Input& in) {
          c.relay.patient_cache_ttl = std::chrono::seconds(read_integer(in, 0, 30 * 86400));
@@ -340,8 +357,8 @@ const std::vector<Key>& keys() {
   return table;
 }
 
-constexpr std::string_view sections[] = {"http",   "database",  "tokens",
-                                         "intake", "metriport", "relay"};
+constexpr std::string_view sections[] = {"http",      "database", "tokens",  "intake",
+                                         "metriport", "relay",    "webhooks"};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -548,6 +565,9 @@ void check_combination(const Config& config) {
   }
   if (config.relay.backoff_base > config.relay.backoff_cap) {
     throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");
+  }
+  if (config.relay.flag_after < config.relay.reconcile_after) {
+    throw ConfigError("relay.flag_after_seconds: must be at least relay.reconcile_after_seconds");
   }
   // Every Metriport call starts with a renewed lease; it must not expire before the call ends,
   // or another process could take the delivery over while a send is still in flight.

@@ -95,6 +95,17 @@ struct RelaySettings {
   std::chrono::seconds patient_cache_ttl{86400};
   // After an ambiguous send, the wait before Metriport's message list is trusted to show it.
   std::chrono::seconds ambiguous_settle{60};
+  // Accepted deliveries with no webhook for this long get their status read from Metriport (and
+  // again every reconcile_after while unconfirmed); after flag_after they are flagged for
+  // operators.
+  std::chrono::seconds reconcile_after{900};
+  std::chrono::seconds flag_after{86400};
+  std::chrono::seconds reconcile_interval{60};  // how often a process looks for them
+};
+
+// The Metriport webhook receiver (its path is the top-level webhook_path).
+struct WebhookSettings {
+  std::size_t max_body_bytes = 1024 * 1024;
 };
 
 inline constexpr std::chrono::seconds lease_margin{5};
@@ -107,6 +118,7 @@ struct Config {
   RoutingTable routing;
   MetriportSettings metriport;
   RelaySettings relay;
+  WebhookSettings webhooks;
   std::string webhook_path = "/webhooks/metriport";
 };
 

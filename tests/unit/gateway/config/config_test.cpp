@@ -116,6 +116,9 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_TEST(config.relay.workers == 8);
   BOOST_TEST(config.relay.lease.count() == 300);
   BOOST_TEST(config.relay.ambiguous_settle.count() == 60);
+  BOOST_TEST(config.relay.reconcile_after.count() == 900);
+  BOOST_TEST(config.relay.flag_after.count() == 86400);
+  BOOST_TEST(config.webhooks.max_body_bytes == 1048576u);
   BOOST_TEST(config.metriport.request_timeout.count() == 30);
   BOOST_TEST(config.metriport.send_window.count() == 60);
 }
@@ -370,6 +373,10 @@ BOOST_AUTO_TEST_CASE(bad_file_values_rejected) {
       {R"({"relay": {"lease_seconds": 4}})", "relay.lease_seconds"},
       {R"({"relay": {"lease_seconds": 100}})", "relay.lease_seconds"},
       {R"({"relay": {"ambiguous_settle_seconds": -1}})", "relay.ambiguous_settle_seconds"},
+      {R"({"relay": {"reconcile_after_seconds": 100, "flag_after_seconds": 50}})",
+       "relay.flag_after_seconds"},
+      {R"({"webhooks": {"max_body_bytes": 10}})", "webhooks.max_body_bytes"},
+      {R"({"webhooks": {"path": "/x"}})", "webhooks.path"},
       {R"({"relay": {"backoff_base_ms": 500, "backoff_cap_ms": 100}})", "relay.backoff_base_ms"},
       {R"({"relay": {"retries": 3}})", "relay.retries"},
       {R"({"metriport": {"request_timeout_seconds": 0}})", "metriport.request_timeout_seconds"},

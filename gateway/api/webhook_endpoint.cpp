@@ -1,0 +1,109 @@
+// POST <webhook_path>: Metriport's webhooks. The signature is checked on the raw bytes before
+// anything is parsed; a verified event is stored (once per meta.messageId) before the 200.
+#include <boost/json.hpp>
+
+#include "adapters/metriport/webhook_request.hpp"
+#include "adapters/metriport/webhook_signature.hpp"
+#include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/webhook_repository.hpp"
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/api/responses.hpp"
+#include "gateway/domain/digest.hpp"
+#include "gateway/log/log.hpp"
+
+namespace relay::api {
+namespace {
+
+http::Response json_answer(beast_http::status status, const boost::json::object& body,
+                           unsigned version) {
+  return make_response(status, boost::json::serialize(body), WireFormat::json, version);
+}
+
+// What a stored event is at once: pings and other types need no applying; message.status waits
+// for the relay (NULL).
+std::optional<std::string> immediate_outcome(const metriport::WebhookRequest& event) {
+  if (std::holds_alternative<metriport::MessageStatusWebhook>(event.body)) return std::nullopt;
+  if (std::holds_alternative<metriport::PingWebhook>(event.body)) return "pong";
+  return "recorded";
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request& request) {
+  const unsigned version = request.version();
+  const std::string& raw = request.body();
+  const auto signature = request["x-metriport-signature"];
+  if (!metriport::webhook_signature_matches(raw, signature, config_.metriport.webhook_keys)) {
+    // Unauthenticated: logged, not stored (no database write for anyone who can reach the port).
+    log::warn("webhook.refused", {{"reason", signature.empty() ? "no signature" : "bad signature"},
+                                  {"bytes", std::to_string(raw.size())}});
+    http::Response refused{beast_http::status::unauthorized, version};
+    refused.prepare_payload();
+    co_return refused;
+  }
+  if (raw.size() > config_.webhooks.max_body_bytes) {
+    co_return transport_error_response(beast_http::status::payload_too_large,
+                                       "request body too large", version);
+  }
+
+  auto parsed = metriport::parse_webhook_request(raw);
+  if (const auto* rejection = std::get_if<metriport::WebhookRejection>(&parsed)) {
+    const std::string reason = rejection->field + ": " + rejection->problem;
+    const std::string digest = domain::sha256_hex(raw);
+    co_await pool_.run([&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      pg::WebhookRepository::record_rejection(tx, reason, static_cast<std::int64_t>(raw.size()),
+                                              digest);
+      tx.commit();
+    });
+    log::warn("webhook.rejected", {{"reason", reason}, {"bytes", std::to_string(raw.size())}});
+    co_return json_answer(beast_http::status::bad_request, {{"message", reason}}, version);
+  }
+  const auto& event = std::get<metriport::WebhookRequest>(parsed);
+  std::optional<std::string> metriport_message_id;
+  if (const auto* status = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
+    metriport_message_id = status->id;
+  }
+  const auto outcome = immediate_outcome(event);
+  enum class Stored { inserted, duplicate, unstorable };
+  const Stored stored_as = co_await pool_.run([&](pqxx::connection& connection) {
+    try {
+      pqxx::work tx(connection);
+      const bool inserted = pg::WebhookRepository::store_event(
+          tx, event.meta.message_id, event.meta.type, metriport_message_id, raw, outcome);
+      tx.commit();
+      return inserted ? Stored::inserted : Stored::duplicate;
+    } catch (const pqxx::data_exception&) {
+      // Valid JSON that jsonb refuses (a \u0000 escape): bad input, recorded, never a 500.
+      pqxx::work tx(connection);
+      pg::WebhookRepository::record_rejection(tx, "body: a string holds a NUL character",
+                                              static_cast<std::int64_t>(raw.size()),
+                                              domain::sha256_hex(raw));
+      tx.commit();
+      return Stored::unstorable;
+    }
+  });
+  if (stored_as == Stored::unstorable) {
+    co_return json_answer(beast_http::status::bad_request,
+                          {{"message", "body: a string holds a NUL character"}}, version);
+  }
+  const bool stored = stored_as == Stored::inserted;
+  if (stored && !outcome) {
+    // Wake the relay engines (any process) to apply it; their poll covers a lost wake-up.
+    co_await pool_.run([&](pqxx::connection& connection) {
+      try {
+        pg::notify_relay(connection, event.meta.message_id);
+      } catch (const std::exception&) {
+        log::warn("webhook.wake_failed", {{"event_id", event.meta.message_id}});
+      }
+    });
+  }
+  log::info(stored ? "webhook.stored" : "webhook.duplicate",
+            {{"event_id", event.meta.message_id}, {"type", event.meta.type}});
+  if (const auto* ping = std::get_if<metriport::PingWebhook>(&event.body)) {
+    co_return json_answer(beast_http::status::ok, {{"pong", ping->ping}}, version);
+  }
+  co_return json_answer(beast_http::status::ok, {{"received", true}}, version);
+}
+
+}  // namespace relay::api
