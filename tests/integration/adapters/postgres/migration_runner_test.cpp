@@ -34,7 +34,11 @@ BOOST_AUTO_TEST_CASE(embedded_migrations_start_with_init) {
 
 BOOST_AUTO_TEST_CASE(fresh_apply_then_rerun_is_a_no_op) {
   TestDatabase database(TestDatabase::Schema::empty);
-  const std::vector<std::string> all_files{"0001_init.sql", "0002_relay.sql"};
+  std::vector<std::string> all_files;  // every schema/NNNN_*.sql, as the binary embeds them
+  for (const auto& migration : relay::pg::embedded_migrations())
+    all_files.push_back(migration.name);
+  BOOST_REQUIRE(all_files.size() >= 3u);
+  const auto file_count = static_cast<std::int64_t>(all_files.size());
   const auto first = run_migrations(database.connection());
   BOOST_TEST(first.applied == all_files);
   BOOST_TEST(first.already_applied.empty());
@@ -42,17 +46,17 @@ BOOST_AUTO_TEST_CASE(fresh_apply_then_rerun_is_a_no_op) {
   for (const char* table :
        {"vendors", "messages", "message_patients", "attachments", "deliveries", "delivery_sends",
         "delivery_documents", "patient_cache", "webhook_events", "audit_events", "relay_pacer",
-        "relay_vendor_turns"}) {
+        "relay_vendor_turns", "relay_pacer_grants", "webhook_rejections"}) {
     pqxx::work tx(database.connection());
     BOOST_TEST(!tx.exec_params1("SELECT to_regclass($1)", std::string(table))[0].is_null(),
                "table " << table);
   }
-  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") == 2);
+  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") == file_count);
 
   const auto second = run_migrations(database.connection());
   BOOST_TEST(second.applied.empty());
   BOOST_TEST(second.already_applied == all_files);
-  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") == 2);
+  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") == file_count);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_runs_apply_each_file_once) {
@@ -77,9 +81,11 @@ BOOST_AUTO_TEST_CASE(concurrent_runs_apply_each_file_once) {
     if (error) std::rethrow_exception(error);
   }
   // Each file is applied by exactly one of the two runs and found applied by the other.
-  BOOST_TEST(reports[0].applied.size() + reports[1].applied.size() == 2u);
-  BOOST_TEST(reports[0].already_applied.size() + reports[1].already_applied.size() == 2u);
-  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") == 2);
+  const auto files = relay::pg::embedded_migrations().size();
+  BOOST_TEST(reports[0].applied.size() + reports[1].applied.size() == files);
+  BOOST_TEST(reports[0].already_applied.size() + reports[1].already_applied.size() == files);
+  BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") ==
+             static_cast<std::int64_t>(files));
 }
 
 BOOST_AUTO_TEST_CASE(failing_file_is_rolled_back_and_not_recorded) {

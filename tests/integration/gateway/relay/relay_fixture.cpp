@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/domain/base64.hpp"
+#include "gateway/domain/digest.hpp"
 
 namespace relay::testing {
 
@@ -14,7 +15,10 @@ std::string relay_config(const RelaySetup& setup) {
   return R"("relay": {"enabled": true, "workers": )" + std::to_string(setup.workers) +
          R"(, "lease_seconds": )" + std::to_string(setup.lease_seconds) +
          R"(, "poll_interval_ms": 200, "max_attempts": )" + std::to_string(setup.max_attempts) +
-         R"(, "backoff_base_ms": 20, "backoff_cap_ms": 400, "ambiguous_settle_seconds": 0},
+         R"(, "backoff_base_ms": 20, "backoff_cap_ms": 400, "ambiguous_settle_seconds": 0,)"
+         R"( "reconcile_interval_seconds": 1, "reconcile_after_seconds": )" +
+         std::to_string(setup.reconcile_after_seconds) + R"(, "flag_after_seconds": )" +
+         std::to_string(setup.flag_after_seconds) + R"(},
     "metriport": {"send_window_seconds": )" +
          std::to_string(setup.send_window_seconds) +
          R"(, "request_timeout_seconds": 3, "upload_timeout_seconds": 3,)"
@@ -36,10 +40,36 @@ RelayFixture::RelayFixture(RelaySetup setup_)
              {"METRIPORT_SENDS_PER_MINUTE", std::to_string(setup.sends_per_minute)},
              {"GATEWAY_INTAKE_MAX_ATTACHMENTS", "12"}};
   if (!setup.relay_starts_enabled) env["GATEWAY_RELAY_ENABLED"] = "false";
+  if (setup.webhooks) env["METRIPORT_WEBHOOK_KEY"] = setup.webhook_keys;
   gateways = std::make_unique<GatewayFixture>(GatewayFixture::default_routing_json(),
                                               relay_config(setup), env);
   vendor = gateways->add_vendor("relay-vendor");
   client = std::make_unique<HttpClient>(gateways->client_for(vendor));
+  if (setup.webhooks) aim_webhooks_at_gateway();
+}
+
+void RelayFixture::aim_webhooks_at_gateway() {
+  boost::json::object settings{
+      {"webhook_url", gateways->gateway->base_url() + "/webhooks/metriport"},
+      {"webhook_key", simulator.options().webhook_key}};
+  simulator.set_settings(boost::json::serialize(settings));
+}
+
+std::string RelayFixture::sign(const std::string& key, const std::string& raw_body) {
+  return domain::to_hex(domain::hmac_sha256_raw(key, raw_body));
+}
+
+HttpResult RelayFixture::post_webhook(const std::string& raw_body, const std::string& signature) {
+  HttpClient metriport("127.0.0.1", gateways->gateway->port());
+  std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
+  if (!signature.empty()) headers["x-metriport-signature"] = signature;
+  return metriport.post("/webhooks/metriport", raw_body, headers);
+}
+
+boost::json::object RelayFixture::portal_message(const std::string& external_id) {
+  const auto answer = client->get("/api/OutgoingSecureMessages?externalId=" + external_id);
+  BOOST_REQUIRE_MESSAGE(answer.status == 200, "GET failed: " << answer.status);
+  return boost::json::parse(answer.body).as_object();
 }
 
 std::string RelayFixture::portal_json(const TestMessage& message) {

@@ -30,6 +30,12 @@ struct RelaySetup {
   int lease_seconds = 30;
   int max_attempts = 8;
   bool relay_starts_enabled = true;  // false: gateways start with GATEWAY_RELAY_ENABLED=false
+  // Webhooks: the simulator posts message.status to the gateway (signed with the simulator's
+  // key); the gateway accepts webhook_keys (METRIPORT_WEBHOOK_KEY, comma-separated).
+  bool webhooks = false;
+  std::string webhook_keys = "sim-webhook-key-for-tests";
+  int reconcile_after_seconds = 600;  // tests of the reconciler lower these
+  int flag_after_seconds = 3600;
 };
 
 struct TestMessage {
@@ -60,6 +66,15 @@ class RelayFixture {
   std::int64_t count(const std::string& sql) { return gateways->count(sql); }
   // The first column of the first row of a query, as text.
   std::string text(const std::string& sql);
+
+  // Points the simulator's webhooks at the (current) first gateway.
+  void aim_webhooks_at_gateway();
+  // The raw body's signature as Metriport makes it: lower-case hex HMAC-SHA256.
+  static std::string sign(const std::string& key, const std::string& raw_body);
+  // POSTs a webhook to the first gateway as Metriport would (signature header unless empty).
+  HttpResult post_webhook(const std::string& raw_body, const std::string& signature);
+  // The portal's answer for a message of this vendor (GET ?externalId=).
+  boost::json::object portal_message(const std::string& external_id);
 
   // Metriport messages the simulator accepted, grouped: (patientId + "|" + subject) -> count.
   std::map<std::string, int> accepted_by_patient_and_subject();

@@ -1,0 +1,137 @@
+// Integration tests of the Draft-to-Sent lifecycle driven by the simulator's signed webhooks:
+// Sent when every patient's delivery completed, failures kept visible, duplicates, reordering,
+// replays and early webhooks harmless, and a lost webhook recovered by the reconciler.
+#include <thread>
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/integration/gateway/relay/relay_fixture.hpp"
+
+using namespace relay::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+RelaySetup with_webhooks(std::string simulator_settings) {
+  RelaySetup setup = RelaySetup::with_simulator(std::move(simulator_settings));
+  setup.webhooks = true;
+  return setup;
+}
+
+bool wait_for_count(RelayFixture& relay, const std::string& sql, std::int64_t expected,
+                    std::chrono::milliseconds timeout) {
+  return SimulatorProcess::wait_until([&] { return relay.count(sql) >= expected; }, timeout);
+}
+
+std::string text(const boost::json::object& object, const char* key) {
+  const auto* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(webhook_lifecycle)
+
+BOOST_AUTO_TEST_CASE(message_becomes_sent_when_every_delivery_completed) {
+  RelayFixture relay(with_webhooks(R"({"webhook_delay_ms": 50})"));
+  relay.post({"LIFE-1", {"LP-1", "LP-2"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 2, 20s));
+  BOOST_REQUIRE(wait_for_count(
+      relay,
+      "SELECT count(*) FROM messages WHERE external_id = 'LIFE-1' AND portal_status = 'Sent'", 1,
+      10s));
+  const auto message = relay.portal_message("LIFE-1");
+  BOOST_TEST(text(message, "status") == "Sent");
+  BOOST_TEST(!text(message, "sentDate").empty());
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'applied'") == 2);
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE event = 'message.sent'") == 1);
+  BOOST_TEST(relay.count("SELECT count(*) FROM delivery_sends WHERE status = 'completed' "
+                         "AND completed_at IS NOT NULL") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(failed_outcome_keeps_the_message_draft_with_the_reason) {
+  RelayFixture relay(with_webhooks(
+      R"({"webhook_delay_ms": 50, "failed_rate": 1, "failed_reason": "Recipient unknown at HISP"})"));
+  relay.post({"LIFE-2", {"LF-1"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'failed'", 1, 20s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM deliveries WHERE state = 'failed' "
+                         "AND last_error = 'Recipient unknown at HISP'") == 1);
+  BOOST_TEST(text(relay.portal_message("LIFE-2"), "status") == "Draft");
+  const auto listing = run_cli({"deliveries", "relay-vendor", "LIFE-2"},
+                               {{"DATABASE_URL", relay.gateways->database.url()}});
+  BOOST_TEST(listing.exit_code == 0);
+  BOOST_TEST(listing.out.find("state failed") != std::string::npos, listing.out);
+  BOOST_TEST(listing.out.find("Recipient unknown at HISP") != std::string::npos, listing.out);
+}
+
+BOOST_AUTO_TEST_CASE(duplicated_reordered_and_replayed_webhooks_change_nothing_twice) {
+  RelayFixture relay(with_webhooks(
+      R"({"webhook_delay_ms": 20, "webhook_duplicate_rate": 1, "webhook_reorder_window_ms": 300})"));
+  for (int i = 0; i < 5; ++i) {
+    relay.post({"DUP-" + std::to_string(i),
+                {"LD-" + std::to_string(i) + "a", "LD-" + std::to_string(i) + "b"}});
+  }
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 10, 20s));
+  BOOST_REQUIRE(
+      wait_for_count(relay, "SELECT count(*) FROM webhook_events WHERE deliveries = 2", 10, 10s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events") == 10);
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE event = 'message.sent'") == 5);
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE event = "
+                         "'delivery.send_completed'") == 10);
+
+  // A captured webhook replayed later (same bytes, same signature): 200, and nothing changes.
+  const auto received = relay.simulator.received();
+  const auto& hook = received.at("webhooks").as_array().at(0).as_object();
+  const std::string raw(hook.at("rawBody").as_string());
+  const std::string signature(hook.at("signature").as_string());
+  const auto before = relay.count("SELECT count(*) FROM audit_events");
+  const auto replay = relay.post_webhook(raw, signature);
+  BOOST_TEST(replay.status == 200);
+  std::this_thread::sleep_for(500ms);
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events") == before);
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE deliveries = 3") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(webhook_before_the_send_answer_is_applied_when_the_id_appears) {
+  // The simulator posts the webhook at once but answers the send only after 400 ms.
+  RelayFixture relay(with_webhooks(R"({"webhook_delay_ms": 0, "latency_ms": 400})"));
+  relay.post({"EARLY-1", {"LE-1"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 1, 20s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'applied'") == 1);
+  // The event was stored before the id was recorded (it had to wait for it).
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events w JOIN delivery_sends s "
+                         "ON s.metriport_message_id = w.metriport_message_id "
+                         "WHERE w.received_at < s.sent_at") == 1);
+  BOOST_TEST(text(relay.portal_message("EARLY-1"), "status") == "Sent");
+}
+
+BOOST_AUTO_TEST_CASE(lost_webhooks_are_recovered_by_the_reconciler) {
+  RelaySetup setup = with_webhooks(R"({"webhook_delay_ms": 20, "webhook_loss_rate": 1})");
+  setup.reconcile_after_seconds = 1;
+  setup.flag_after_seconds = 600;
+  RelayFixture relay(setup);
+  relay.post({"LOST-1", {"LL-1", "LL-2"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 2, 30s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events") == 0);  // none ever arrived
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE event = "
+                         "'delivery.send_completed' AND actor LIKE 'relay:%'") == 2);
+  BOOST_TEST(text(relay.portal_message("LOST-1"), "status") == "Sent");
+}
+
+BOOST_AUTO_TEST_CASE(unconfirmed_deliveries_are_flagged_for_operators) {
+  // Metriport never finishes: the poll sees "processing", and after flag_after the delivery is
+  // flagged (visible in `queue` and `deliveries`).
+  RelaySetup setup = with_webhooks(R"({"webhook_delay_ms": 600000})");
+  setup.reconcile_after_seconds = 1;
+  setup.flag_after_seconds = 2;
+  RelayFixture relay(setup);
+  relay.post({"SLOW-1", {"LS-1"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'accepted' AND flagged_at IS NOT NULL", 1, 20s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE event = "
+                         "'delivery.unconfirmed'") == 1);
+  const auto queue = run_cli({"queue"}, {{"DATABASE_URL", relay.gateways->database.url()}});
+  BOOST_TEST(queue.out.find("deliveries_flagged_unconfirmed 1") != std::string::npos, queue.out);
+  BOOST_TEST(text(relay.portal_message("SLOW-1"), "status") == "Draft");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
