@@ -14,8 +14,12 @@ CREATE INDEX webhook_rejections_received_idx ON webhook_rejections (received_at)
 
 -- How many times Metriport delivered the same event (duplicates and manual re-sends keep its id).
 ALTER TABLE webhook_events ADD COLUMN deliveries integer NOT NULL DEFAULT 1;
--- Events waiting for their Metriport message id, oldest first, for the applier's sweep.
-CREATE INDEX webhook_events_unapplied_idx ON webhook_events (received_at) WHERE applied_at IS NULL;
+-- The applier's two queues, oldest first: events never looked at, and events waiting for their
+-- Metriport message id. Separate, so a pile of waiting events never slows the first.
+CREATE INDEX webhook_events_new_idx ON webhook_events (received_at, id)
+  WHERE applied_at IS NULL AND outcome IS NULL;
+CREATE INDEX webhook_events_waiting_idx ON webhook_events (received_at, id)
+  WHERE applied_at IS NULL AND outcome = 'waiting';
 
 -- The reconciler: when an accepted delivery's Metriport status was last read, and when it was
 -- flagged for operators as unconfirmed for too long.
