@@ -1,8 +1,9 @@
 -- Webhook intake and the Draft-to-Sent lifecycle: refused webhooks are recorded (never their bodies),
 -- events remember how they were applied, and the reconciler tracks what it checked and flagged.
 
--- Webhooks refused before they were stored: a bad signature (401) or a verified body that is not a
--- valid event (400). Only the reason, size and a hash: the body may carry PHI and is not kept.
+-- Verified webhooks refused because the body is not a valid event (400). Bad signatures (401) are
+-- only logged: nobody unauthenticated can make the gateway write. Reason, size and hash only: the
+-- body may carry PHI and is not kept.
 CREATE TABLE webhook_rejections (
   id          bigserial   PRIMARY KEY,
   received_at timestamptz NOT NULL DEFAULT now(),

@@ -45,6 +45,7 @@ struct MessageRecord {
   std::optional<std::string> body;
   std::vector<std::string> attachments;
   std::optional<std::string> sent_at;
+  std::optional<std::string> updated_at;  // Message shape: when the status last changed
   std::optional<std::string> reason;
   bool operator==(const MessageRecord&) const = default;
 };

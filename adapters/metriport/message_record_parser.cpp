@@ -122,6 +122,7 @@ MessageRecord from_message(const json::object& message, std::string id) {
     }
   }
   record.sent_at = string_at(message, "sentAt");
+  record.updated_at = string_at(message, "updatedAt");
   record.reason = string_at(message, "reason");
   return record;
 }

@@ -188,6 +188,7 @@ bool is_date_time(std::string_view text) {
       text[13] != ':' || !is_digits(text, 14, 2) || text[16] != ':' || !is_digits(text, 17, 2)) {
     return false;
   }
+  if (text.substr(0, 4) == "0000") return false;  // no year 0 (PostgreSQL refuses it)
   std::size_t pos = 19;
   if (text[pos] == '.') {
     const std::size_t start = ++pos;

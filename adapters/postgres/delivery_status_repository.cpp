@@ -53,8 +53,10 @@ ORDER BY part)sql";
 
 constexpr const char* deliveries_flag_unconfirmed = R"sql(
 UPDATE deliveries SET flagged_at = now()
-WHERE state = 'accepted' AND flagged_at IS NULL
-  AND accepted_at < now() - $1::integer * interval '1 second'
+WHERE id IN (SELECT id FROM deliveries
+             WHERE state = 'accepted' AND flagged_at IS NULL
+               AND accepted_at < now() - $1::integer * interval '1 second'
+             ORDER BY accepted_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
 RETURNING id)sql";
 
 std::vector<std::int64_t> ids_of(const pqxx::result& result) {

@@ -26,8 +26,11 @@ constexpr const char* webhook_events_new = "SELECT " RELAY_PG_WEBHOOK_COLUMNS R"
 FROM webhook_events WHERE applied_at IS NULL AND outcome IS NULL
 ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)sql";
 
+// Only events whose id has meanwhile been recorded: events for messages the gateway never sent
+// (another user of the account, an unadopted duplicate) stay waiting without blocking the rest.
 constexpr const char* webhook_events_waiting = "SELECT " RELAY_PG_WEBHOOK_COLUMNS R"sql(
-FROM webhook_events WHERE applied_at IS NULL AND outcome = 'waiting'
+FROM webhook_events w WHERE applied_at IS NULL AND outcome = 'waiting'
+  AND EXISTS (SELECT 1 FROM delivery_sends s WHERE s.metriport_message_id = w.metriport_message_id)
 ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)sql";
 
 constexpr const char* webhook_events_for_message = "SELECT " RELAY_PG_WEBHOOK_COLUMNS R"sql(

@@ -110,6 +110,11 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
       return std::nullopt;
     }
     if (path == webhook.path) {
+      if (body.present && !body.length) {
+        // Metriport sends a length; a chunked body would be read before its size is known.
+        return transport_error_response(beast_http::status::length_required,
+                                        "a webhook needs a Content-Length", version);
+      }
       if (body.length && *body.length > webhook.max_body_bytes) {
         return transport_error_response(beast_http::status::payload_too_large,
                                         "request body too large", version);

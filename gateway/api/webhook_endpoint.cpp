@@ -27,11 +27,21 @@ std::optional<std::string> immediate_outcome(const metriport::WebhookRequest& ev
   return "recorded";
 }
 
+constexpr std::string_view unstorable_reason =
+    "body: holds a value PostgreSQL cannot store (a NUL character or an out-of-range number)";
+
 }  // namespace
 
 boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request& request) {
   const unsigned version = request.version();
   const std::string& raw = request.body();
+  // Size first: an unauthenticated sender must not make the gateway hash 32 MiB per request.
+  if (raw.size() > config_.webhooks.max_body_bytes) {
+    log::warn("webhook.refused",
+              {{"reason", "body too large"}, {"bytes", std::to_string(raw.size())}});
+    co_return transport_error_response(beast_http::status::payload_too_large,
+                                       "request body too large", version);
+  }
   const auto signature = request["x-metriport-signature"];
   if (!metriport::webhook_signature_matches(raw, signature, config_.metriport.webhook_keys)) {
     // Unauthenticated: logged, not stored (no database write for anyone who can reach the port).
@@ -40,10 +50,6 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     http::Response refused{beast_http::status::unauthorized, version};
     refused.prepare_payload();
     co_return refused;
-  }
-  if (raw.size() > config_.webhooks.max_body_bytes) {
-    co_return transport_error_response(beast_http::status::payload_too_large,
-                                       "request body too large", version);
   }
 
   auto parsed = metriport::parse_webhook_request(raw);
@@ -76,7 +82,7 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     } catch (const pqxx::data_exception&) {
       // Valid JSON that jsonb refuses (a \u0000 escape): bad input, recorded, never a 500.
       pqxx::work tx(connection);
-      pg::WebhookRepository::record_rejection(tx, "body: a string holds a NUL character",
+      pg::WebhookRepository::record_rejection(tx, std::string(unstorable_reason),
                                               static_cast<std::int64_t>(raw.size()),
                                               domain::sha256_hex(raw));
       tx.commit();
@@ -84,8 +90,8 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     }
   });
   if (stored_as == Stored::unstorable) {
-    co_return json_answer(beast_http::status::bad_request,
-                          {{"message", "body: a string holds a NUL character"}}, version);
+    co_return json_answer(beast_http::status::bad_request, {{"message", unstorable_reason}},
+                          version);
   }
   const bool stored = stored_as == Stored::inserted;
   if (stored && !outcome) {

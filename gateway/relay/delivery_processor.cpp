@@ -3,6 +3,7 @@
 #include "gateway/relay/delivery_processor.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <set>
 
@@ -487,8 +488,11 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
 
 awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery,
                                                    const pg::DeliverySendRow& send,
-                                                   const std::string& metriport_message_id,
-                                                   bool adopted) {
+                                                   const std::string& answered_id, bool adopted) {
+  // Webhooks name ids in lower case (UUIDs); the answer's id is stored the same way.
+  std::string metriport_message_id = answered_id;
+  for (char& c : metriport_message_id)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // The id is recorded whoever holds the lease now: Metriport has that message either way.
   const std::string detail = part_detail(send, metriport_message_id);
   const bool recorded = co_await pool_.run([&](pqxx::connection& connection) {
@@ -505,6 +509,15 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
                                              {"metriport_message_id", metriport_message_id}});
     co_return false;
   }
+  // A webhook that beat this answer waits for the id: applied the moment it is committed. After
+  // the commit, so an applier that is marking the same event 'waiting' right now is waited for
+  // (FOR UPDATE) and the event re-read.
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    apply_events_waiting_for(tx, metriport_message_id, "metriport:webhook",
+                             settings_.retry.max_attempts);
+    tx.commit();
+  });
   for (auto& other : delivery.sends) {
     if (other.id == send.id) {
       other.status = "processing";

@@ -220,30 +220,45 @@ boost::asio::awaitable<int> RelayEngine::reap_expired_leases() {
 }
 
 boost::asio::awaitable<void> RelayEngine::webhook_loop() {
-  constexpr int batch = 50;
   while (!stopping_) {
     const auto ticket = wake_.ticket();
-    int applied = 0;
+    bool applied = false;
     try {
-      applied = co_await apply_new_webhooks();
+      applied = co_await apply_next_webhook(false);
     } catch (const std::exception&) {
       log::error("relay.webhook_apply_failed", {{"instance", instance_}});
     }
-    if (applied < batch) co_await wake_.wait_for(settings_.poll_interval, ticket);
+    if (!applied) co_await wake_.wait_for(settings_.poll_interval, ticket);
   }
 }
 
-boost::asio::awaitable<int> RelayEngine::apply_new_webhooks() {
+// One event per transaction: an event that cannot be applied is set aside ('unapplicable') instead
+// of blocking every later one, and no two events' row locks are ever held together.
+boost::asio::awaitable<bool> RelayEngine::apply_next_webhook(bool waiting) {
   const int max_attempts = settings_.max_attempts;
-  co_return co_await pool_.run([max_attempts](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    const auto events = pg::WebhookRepository::lock_new_events(tx, 50);
-    for (const auto& event : events) {
-      apply_stored_event(tx, event, "metriport:webhook", max_attempts);
+  std::optional<pg::UnappliedWebhook> failed;
+  const bool found = co_await pool_.run([&](pqxx::connection& connection) {
+    std::optional<pg::UnappliedWebhook> event;
+    try {
+      pqxx::work tx(connection);
+      const auto events = waiting ? pg::WebhookRepository::lock_waiting_events(tx, 1)
+                                  : pg::WebhookRepository::lock_new_events(tx, 1);
+      if (events.empty()) return false;
+      event = events.front();
+      apply_stored_event(tx, *event, "metriport:webhook", max_attempts);
+      tx.commit();
+      return true;
+    } catch (const pqxx::data_exception& error) {
+      if (!event) throw;
+      log::error("relay.webhook_unapplicable",
+                 {{"webhook_event_id", std::to_string(event->id)}, {"sqlstate", error.sqlstate()}});
+      pqxx::work tx(connection);
+      pg::WebhookRepository::mark_applied(tx, event->id, "unapplicable");
+      tx.commit();
+      return true;
     }
-    tx.commit();
-    return static_cast<int>(events.size());
   });
+  co_return found;
 }
 
 boost::asio::awaitable<void> RelayEngine::reconcile_loop() {
@@ -265,16 +280,16 @@ boost::asio::awaitable<void> RelayEngine::reconcile_loop() {
 }
 
 boost::asio::awaitable<void> RelayEngine::reconcile_once() {
-  const int max_attempts = settings_.max_attempts;
   const int reconcile_after = static_cast<int>(settings_.reconcile_after.count());
   const int flag_after = static_cast<int>(settings_.flag_after.count());
   const std::string actor = "relay:" + instance_;
-  // Webhooks still waiting for a send that has meanwhile been recorded by another path.
+  // Webhooks still waiting although their send has meanwhile been recorded (a crash between the
+  // id and its application), one per transaction.
+  for (int i = 0; i < 100 && !stopping_; ++i) {
+    if (!co_await apply_next_webhook(true)) break;
+  }
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    for (const auto& event : pg::WebhookRepository::lock_waiting_events(tx, 100)) {
-      apply_stored_event(tx, event, "metriport:webhook", max_attempts);
-    }
     for (const auto id : pg::DeliveryStatusRepository::flag_unconfirmed(tx, flag_after)) {
       pg::append_audit_event(tx, {actor, "delivery", std::to_string(id), "delivery.unconfirmed",
                                   "{\"reason\":\"no confirmation from Metriport\"}"});
@@ -282,15 +297,19 @@ boost::asio::awaitable<void> RelayEngine::reconcile_once() {
     }
     tx.commit();
   });
-  const auto due = co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    auto ids = pg::DeliveryStatusRepository::take_unconfirmed(tx, reconcile_after, 20);
-    tx.commit();
-    return ids;
-  });
-  for (const std::int64_t delivery_id : due) {
-    if (stopping_) break;
-    co_await reconcile_delivery(delivery_id);
+  constexpr int batch = 50;
+  for (int round = 0; round < 20 && !stopping_; ++round) {
+    const auto due = co_await pool_.run([&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      auto ids = pg::DeliveryStatusRepository::take_unconfirmed(tx, reconcile_after, batch);
+      tx.commit();
+      return ids;
+    });
+    for (const std::int64_t delivery_id : due) {
+      if (stopping_) break;
+      co_await reconcile_delivery(delivery_id);
+    }
+    if (static_cast<int>(due.size()) < batch) break;
   }
 }
 
@@ -313,8 +332,9 @@ boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delive
     }
     const auto& record = *answer.value;
     if (record.status != "completed" && record.status != "failed") continue;  // still processing
-    // Metriport's Message has no completion time; the moment we learnt it stands in.
-    const StatusReport report{message_id, record.status, "now", record.reason};
+    // The Message's updatedAt is when its status last changed; the moment we learnt it otherwise.
+    const StatusReport report{message_id, record.status, record.updated_at.value_or("now"),
+                              record.reason};
     co_await pool_.run([&](pqxx::connection& connection) {
       pqxx::work tx(connection);
       apply_status(tx, report, actor, max_attempts);
@@ -324,6 +344,13 @@ boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delive
                                       {"metriport_message_id", message_id},
                                       {"status", record.status}});
   }
+  // Every part may have its final status already (webhooks applied before the delivery was
+  // accepted, and the settle after acceptance lost to a crash): settle it now.
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    settle_delivery(tx, delivery_id, actor, max_attempts);
+    tx.commit();
+  });
 }
 
 }  // namespace relay::engine

@@ -41,7 +41,9 @@ class RelayEngine {
   boost::asio::awaitable<int> reap_expired_leases();
   // Stored webhooks are applied here, after their 200 (woken by the endpoint's NOTIFY).
   boost::asio::awaitable<void> webhook_loop();
-  boost::asio::awaitable<int> apply_new_webhooks();
+  // Applies the oldest new (or, with waiting, the oldest waiting-but-now-known) event; false when
+  // there was none.
+  boost::asio::awaitable<bool> apply_next_webhook(bool waiting);
   // Accepted deliveries without a webhook: status read from Metriport; flagged when too old.
   boost::asio::awaitable<void> reconcile_loop();
   boost::asio::awaitable<void> reconcile_once();

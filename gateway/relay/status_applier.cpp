@@ -127,7 +127,10 @@ std::string apply_stored_event(pqxx::work& tx, const pg::UnappliedWebhook& event
     pg::WebhookRepository::mark_applied(tx, event.id, "recorded");
     return "recorded";
   }
-  const auto report = status_of_event(event.payload_json);
+  auto report = status_of_event(event.payload_json);
+  // The stored column holds the id as validated at the door (lower-case): use it.
+  if (report && event.metriport_message_id)
+    report->metriport_message_id = *event.metriport_message_id;
   if (!report) {
     pg::WebhookRepository::mark_applied(tx, event.id, "unreadable");
     return "unreadable";

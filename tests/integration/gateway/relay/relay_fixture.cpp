@@ -16,7 +16,8 @@ std::string relay_config(const RelaySetup& setup) {
          R"(, "lease_seconds": )" + std::to_string(setup.lease_seconds) +
          R"(, "poll_interval_ms": 200, "max_attempts": )" + std::to_string(setup.max_attempts) +
          R"(, "backoff_base_ms": 20, "backoff_cap_ms": 400, "ambiguous_settle_seconds": 0,)"
-         R"( "reconcile_interval_seconds": 1, "reconcile_after_seconds": )" +
+         R"( "reconcile_interval_seconds": )" +
+         std::to_string(setup.reconcile_interval_seconds) + R"(, "reconcile_after_seconds": )" +
          std::to_string(setup.reconcile_after_seconds) + R"(, "flag_after_seconds": )" +
          std::to_string(setup.flag_after_seconds) + R"(},
     "metriport": {"send_window_seconds": )" +

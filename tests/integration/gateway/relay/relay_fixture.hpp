@@ -36,6 +36,7 @@ struct RelaySetup {
   std::string webhook_keys = "sim-webhook-key-for-tests";
   int reconcile_after_seconds = 600;  // tests of the reconciler lower these
   int flag_after_seconds = 3600;
+  int reconcile_interval_seconds = 60;
 };
 
 struct TestMessage {

@@ -90,13 +90,29 @@ BOOST_AUTO_TEST_CASE(duplicated_reordered_and_replayed_webhooks_change_nothing_t
   std::this_thread::sleep_for(500ms);
   BOOST_TEST(relay.count("SELECT count(*) FROM audit_events") == before);
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE deliveries = 3") == 1);
+
+  // Metriport changing its mind later (a 'failed' event for a completed send) moves nothing back.
+  const auto sends = relay.simulator.received().at("messages").as_array();
+  const std::string sent_id(sends.at(0).at("id").as_string());
+  const std::string late =
+      R"({"meta":{"messageId":"5f0c6a52-1111-4a55-9d3c-6c1f0c1d2e3f","when":"2026-06-16T18:41:00.000Z","type":"message.status"},"payload":{"id":")" +
+      sent_id +
+      R"(","patientId":"2f1c2f0e-3f6b-4a55-9d3c-6c1f0c1d2e3f","status":"failed","sentAt":"2026-06-16T18:39:00.000Z","completedAt":"2026-06-16T18:41:00.000Z","reason":"late"}})";
+  BOOST_TEST(
+      relay.post_webhook(late, RelayFixture::sign(relay.simulator.options().webhook_key, late))
+          .status == 200);
+  BOOST_REQUIRE(wait_for_count(
+      relay, "SELECT count(*) FROM webhook_events WHERE outcome = 'unchanged'", 1, 10s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM deliveries WHERE state <> 'completed'") == 0);
+  BOOST_TEST(relay.count("SELECT count(*) FROM delivery_sends WHERE status = 'failed'") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(webhook_before_the_send_answer_is_applied_when_the_id_appears) {
-  // The simulator posts the webhook at once but answers the send only after 400 ms.
+  // The simulator posts the webhook at once but answers the send only after 400 ms. The
+  // reconciler's sweep runs once a minute here: only recording the id can apply the event in time.
   RelayFixture relay(with_webhooks(R"({"webhook_delay_ms": 0, "latency_ms": 400})"));
   relay.post({"EARLY-1", {"LE-1"}});
-  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 1, 20s));
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 1, 10s));
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'applied'") == 1);
   // The event was stored before the id was recorded (it had to wait for it).
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events w JOIN delivery_sends s "
@@ -108,6 +124,7 @@ BOOST_AUTO_TEST_CASE(webhook_before_the_send_answer_is_applied_when_the_id_appea
 BOOST_AUTO_TEST_CASE(lost_webhooks_are_recovered_by_the_reconciler) {
   RelaySetup setup = with_webhooks(R"({"webhook_delay_ms": 20, "webhook_loss_rate": 1})");
   setup.reconcile_after_seconds = 1;
+  setup.reconcile_interval_seconds = 1;
   setup.flag_after_seconds = 600;
   RelayFixture relay(setup);
   relay.post({"LOST-1", {"LL-1", "LL-2"}});
@@ -123,6 +140,7 @@ BOOST_AUTO_TEST_CASE(unconfirmed_deliveries_are_flagged_for_operators) {
   // flagged (visible in `queue` and `deliveries`).
   RelaySetup setup = with_webhooks(R"({"webhook_delay_ms": 600000})");
   setup.reconcile_after_seconds = 1;
+  setup.reconcile_interval_seconds = 1;
   setup.flag_after_seconds = 2;
   RelayFixture relay(setup);
   relay.post({"SLOW-1", {"LS-1"}});

@@ -72,6 +72,8 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_4xx_recorded_without_state_change) {
        "meta.messageId"},
       {R"({"meta":{"messageId":"m","when":"2026-06-16T18:40:00.000Z","type":"ping"},"ping":"a\u0000b"})",
        ""},
+      {R"({"meta":{"messageId":"m","when":"0000-01-01T00:00:00.000Z","type":"ping"},"ping":"x"})",
+       "meta.when"},
   };
   std::int64_t rejected = 0;
   for (const auto& [body, field] : cases) {
@@ -83,9 +85,14 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_4xx_recorded_without_state_change) {
       if (!field.empty()) BOOST_TEST(answer.body.find(field) != std::string::npos, answer.body);
     }
   }
-  // A body over webhooks.max_body_bytes: 413 before it is read.
+  // A body over webhooks.max_body_bytes: 413 before it is read; a chunked body (no length): 411.
   const std::string huge(2 * 1024 * 1024, ' ');
   BOOST_TEST(signed_post(huge).status == 413);
+  HttpClient raw_client("127.0.0.1", relay.gateways->gateway->port());
+  const auto chunked = raw_client.send_raw(
+      "POST /webhooks/metriport HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  BOOST_TEST(chunked.starts_with("HTTP/1.1 411"), chunked.substr(0, 40));
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_rejections") == rejected);
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events") == 0);
   BOOST_TEST(relay.count("SELECT count(*) FROM audit_events WHERE entity_type = 'delivery'") == 0);
