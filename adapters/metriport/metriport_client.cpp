@@ -47,6 +47,19 @@ CallResult<T> unreadable(Classification classification, CallOutcome outcome,
       bounded_reason(concat({classification.reason, " answer unreadable: ", error}));
   return to_call_result<T>(std::move(classification));
 }
+
+// A successful call's parsed answer, or unreadable(..., unreadable_outcome) when the body did not
+// parse as T.
+template <class T, class Parsed>
+CallResult<T> parsed_result(Classification classification, Parsed parsed,
+                            CallOutcome unreadable_outcome) {
+  if (!parsed.value) {
+    return unreadable<T>(std::move(classification), unreadable_outcome, parsed.error);
+  }
+  auto result = to_call_result<T>(std::move(classification));
+  result.value = std::move(parsed.value);
+  return result;
+}
 }  // namespace
 
 struct MetriportClient::Reply {
@@ -108,13 +121,8 @@ MetriportClient::Call<Patient> MetriportClient::find_patient_by_external_id(
       co_await call("patient_lookup", verb::get,
                     patient_by_external_id_url(settings_.base_url, external_id), {}, {}, true);
   if (!reply.success()) co_return to_call_result<Patient>(std::move(reply.classification));
-  auto parsed = parse_patient(reply.answer->body);
-  if (!parsed.value) {
-    co_return unreadable<Patient>(std::move(reply.classification), CallOutcome::permanent,
-                                  parsed.error);
-  }
-  auto result = to_call_result<Patient>(std::move(reply.classification));
-  result.value = std::move(parsed.value);
+  auto result = parsed_result<Patient>(std::move(reply.classification),
+                                       parse_patient(reply.answer->body), CallOutcome::permanent);
   co_return result;
 }
 
@@ -125,13 +133,9 @@ MetriportClient::Call<DocumentUpload> MetriportClient::create_document_reference
                               document_upload_url(settings_.base_url, patient_id), body,
                               std::string(json_type), true);
   if (!reply.success()) co_return to_call_result<DocumentUpload>(std::move(reply.classification));
-  auto parsed = parse_document_upload(reply.answer->body);
-  if (!parsed.value) {
-    co_return unreadable<DocumentUpload>(std::move(reply.classification), CallOutcome::permanent,
-                                         parsed.error);
-  }
-  auto result = to_call_result<DocumentUpload>(std::move(reply.classification));
-  result.value = std::move(parsed.value);
+  auto result = parsed_result<DocumentUpload>(std::move(reply.classification),
+                                              parse_document_upload(reply.answer->body),
+                                              CallOutcome::permanent);
   co_return result;
 }
 
@@ -157,13 +161,9 @@ MetriportClient::Call<MessageRecord> MetriportClient::send_message(SendRequest r
                               send_message_url(settings_.base_url, request.patient_id), body,
                               std::string(json_type), true);
   if (!reply.success()) co_return to_call_result<MessageRecord>(std::move(reply.classification));
-  auto parsed = parse_message_answer(reply.answer->body);
-  if (!parsed.value) {
-    co_return unreadable<MessageRecord>(std::move(reply.classification), CallOutcome::ambiguous,
-                                        parsed.error);
-  }
-  auto result = to_call_result<MessageRecord>(std::move(reply.classification));
-  result.value = std::move(parsed.value);
+  auto result = parsed_result<MessageRecord>(std::move(reply.classification),
+                                             parse_message_answer(reply.answer->body),
+                                             CallOutcome::ambiguous);
   co_return result;
 }
 
@@ -171,13 +171,9 @@ MetriportClient::Call<MessageRecord> MetriportClient::get_message(std::string id
   Reply reply =
       co_await call("message_get", verb::get, message_url(settings_.base_url, id), {}, {}, true);
   if (!reply.success()) co_return to_call_result<MessageRecord>(std::move(reply.classification));
-  auto parsed = parse_message_answer(reply.answer->body);
-  if (!parsed.value) {
-    co_return unreadable<MessageRecord>(std::move(reply.classification), CallOutcome::permanent,
-                                        parsed.error);
-  }
-  auto result = to_call_result<MessageRecord>(std::move(reply.classification));
-  result.value = std::move(parsed.value);
+  auto result = parsed_result<MessageRecord>(std::move(reply.classification),
+                                             parse_message_answer(reply.answer->body),
+                                             CallOutcome::permanent);
   co_return result;
 }
 
