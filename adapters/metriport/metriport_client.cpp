@@ -106,11 +106,11 @@ asio::awaitable<MetriportClient::Reply> MetriportClient::call(std::string_view o
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
+  // No reason text: Metriport's error details could echo a value; callers keep it in last_error.
   log::write(reply.success() ? log::Level::debug : log::Level::info, "metriport.call",
              {{"operation", std::string(operation)},
               {"outcome", std::string(to_string(reply.classification.outcome))},
               {"status", std::to_string(reply.classification.http_status)},
-              {"reason", reply.classification.reason},
               {"elapsed_ms", std::to_string(elapsed.count())}});
   co_return reply;
 }
