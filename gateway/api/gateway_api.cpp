@@ -21,6 +21,7 @@ const char* route_label(const std::string& path) {
   if (path == paths::messages) return "messages";
   if (path == paths::search) return "search";
   if (path == paths::healthz) return "healthz";
+  if (path == paths::livez) return "livez";
   if (path == paths::readyz) return "readyz";
   return "unknown";
 }
@@ -95,7 +96,11 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   const auto method = request.method();
   const unsigned version = request.version();
 
-  if (path == paths::healthz) {
+  const bool is_probe = path == paths::healthz || path == paths::livez || path == paths::readyz;
+  if (is_probe && method != beast_http::verb::get && method != beast_http::verb::head) {
+    co_return method_not_allowed(version, "GET, HEAD");
+  }
+  if (path == paths::healthz || path == paths::livez) {
     co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json,
                             version);
   }

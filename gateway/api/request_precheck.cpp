@@ -9,6 +9,7 @@
 #include "gateway/api/responses.hpp"
 #include "gateway/api/wire_format.hpp"
 #include "gateway/domain/text.hpp"
+#include "gateway/log/log.hpp"
 
 namespace relay::api {
 namespace {
@@ -35,6 +36,8 @@ DeclaredBody declared_body(const http::RequestHeader& header) {
   if (length > 0) body.present = true;
   return body;
 }
+
+constexpr std::string_view webhook_signature_header = "x-metriport-signature";
 
 }  // namespace
 
@@ -90,7 +93,7 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
     const std::string path = normalised_path(target->path);
     const DeclaredBody body = declared_body(header);
 
-    if (path == paths::healthz || path == paths::readyz) {
+    if (path == paths::healthz || path == paths::livez || path == paths::readyz) {
       if (body.present) {
         return transport_error_response(beast_http::status::payload_too_large,
                                         "health checks take no request body", version);
@@ -119,6 +122,14 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
         return transport_error_response(beast_http::status::payload_too_large,
                                         "request body too large", version);
       }
+      // Unsigned senders never get to send a body into the webhooks' share of memory.
+      if (header.method() == beast_http::verb::post &&
+          header.find(webhook_signature_header) == header.end()) {
+        log::warn("webhook.refused", {{"reason", "no signature"}});
+        http::Response refused{beast_http::status::unauthorized, version};
+        refused.prepare_payload();
+        return refused;
+      }
       return std::nullopt;  // the signature over the body is its authentication
     }
     if (path != paths::messages && path != paths::search) {
@@ -139,6 +150,17 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
     }
     return std::nullopt;
   };
+}
+
+http::TransportHints make_transport_hints(WebhookRoute webhook) {
+  http::TransportHints hints;
+  hints.lane_of = [path = normalised_path(webhook.path)](const http::RequestHeader& header) {
+    const auto target = parse_request_target(header.target());
+    if (target && normalised_path(target->path) == path) return http::BodyLane::reserved;
+    return http::BodyLane::shared;
+  };
+  hints.probe_paths = {std::string(paths::healthz), std::string(paths::livez)};
+  return hints;
 }
 
 }  // namespace relay::api

@@ -15,7 +15,8 @@ namespace relay::api {
 
 // The routes' paths after normalised_path.
 namespace paths {
-inline constexpr std::string_view healthz = "/healthz";
+inline constexpr std::string_view healthz = "/healthz";  // an alias of livez
+inline constexpr std::string_view livez = "/livez";
 inline constexpr std::string_view readyz = "/readyz";
 inline constexpr std::string_view token = "/token";
 inline constexpr std::string_view messages = "/api/outgoingsecuremessages";
@@ -39,21 +40,25 @@ http::Response not_found_response(unsigned version);
 // 415 for a POST whose Content-Type is neither JSON nor XML in UTF-8.
 http::Response unsupported_media_type_response(unsigned version);
 
-// The precheck for http::Server (no I/O, no database). On the header alone it answers:
-// 400 for a malformed target; 404 for an unknown path with a body; 401 for the message routes
-// without a valid bearer token; 415 for a POST of messages whose Content-Type is not JSON or XML;
-// 413 for /token with a Content-Length over token_body_limit, and for the webhook path over its
-// limit. Otherwise nullopt.
-// `tokens` must outlive the returned function.
 // The Metriport webhook receiver: no bearer token (Metriport signs the body instead), its own
 // body limit. path as configured (webhook_path); matched like every route, case-insensitively.
 struct WebhookRoute {
   std::string path = "/webhooks/metriport";
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;
 };
 
+// The precheck for http::Server (no I/O, no database). On the header alone it answers:
+// 400 for a malformed target; 404 for an unknown path with a body; 401 for the message routes
+// without a valid bearer token, and for the webhook path without a signature header; 415 for a
+// POST of messages whose Content-Type is not JSON or XML; 413 for /token with a Content-Length
+// over token_body_limit, and for the webhook path over its limit. Otherwise nullopt.
+// `tokens` must outlive the returned function.
 http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens,
                                     std::size_t token_body_limit = 64 * 1024,
                                     WebhookRoute webhook = {});
+
+// The transport hints of the vendor listener: webhook bodies in the reserved lane (vendor uploads
+// and /token share the rest), and /healthz and /livez answered even over the connection cap.
+http::TransportHints make_transport_hints(WebhookRoute webhook = {});
 
 }  // namespace relay::api

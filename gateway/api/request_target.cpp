@@ -1,5 +1,5 @@
-// Parses targets and form bodies with Boost.URL, which rejects malformed percent-encoding for us.
-// '+' in query and form values means a space, as browsers and .NET clients encode it.
+// Parses targets (origin or absolute form) and form bodies with Boost.URL, which rejects malformed
+// percent-encoding; '+' in query and form values means a space, as browsers and .NET encode it.
 #include "gateway/api/request_target.hpp"
 
 #include <boost/url/parse.hpp>
@@ -24,6 +24,14 @@ std::optional<std::map<std::string, std::string>> collect(const boost::urls::par
   return out;
 }
 
+// An http or https URI with an authority; other schemes are not targets this server answers.
+bool is_absolute_form(std::string_view target) {
+  const auto colon = target.find("://");
+  if (colon == std::string_view::npos) return false;
+  const auto scheme = domain::to_lower_ascii(target.substr(0, colon));
+  return scheme == "http" || scheme == "https";
+}
+
 }  // namespace
 
 const std::string* RequestTarget::param(std::string_view lower_name) const {
@@ -32,10 +40,14 @@ const std::string* RequestTarget::param(std::string_view lower_name) const {
 }
 
 std::optional<RequestTarget> parse_request_target(std::string_view target) {
-  auto parsed = boost::urls::parse_origin_form(target);
+  // Absolute form (RFC 9112 §3.2.2: "POST http://host/api/..."), which proxies send and servers
+  // must accept, names the same resource as its path and query.
+  auto parsed = is_absolute_form(target) ? boost::urls::parse_absolute_uri(target)
+                                         : boost::urls::parse_origin_form(target);
   if (!parsed) return std::nullopt;
   RequestTarget result;
   result.path = parsed->path();
+  if (result.path.empty()) result.path.push_back('/');
   if (!is_storable_text(result.path)) return std::nullopt;
   boost::urls::encoding_opts options;
   options.space_as_plus = true;

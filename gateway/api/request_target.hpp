@@ -15,8 +15,8 @@ struct RequestTarget {
   const std::string* param(std::string_view lower_name) const;
 };
 
-// nullopt when the target is not a valid origin-form URI, or a decoded part is not UTF-8 or holds
-// NUL.
+// nullopt when the target is not a valid origin-form (or http/https absolute-form) URI, or a
+// decoded part is not UTF-8 or holds NUL.
 std::optional<RequestTarget> parse_request_target(std::string_view target);
 
 // application/x-www-form-urlencoded body -> lower-cased name -> value; nullopt when malformed.

@@ -48,6 +48,17 @@ bool schema_is_current(pg::ConnectionPool& pool) {
   return true;
 }
 
+http::BodyLimits body_limits(const config::Config& config) {
+  http::BodyLimits limits;
+  limits.max_inflight_body_bytes = config.http.max_inflight_body_bytes;
+  limits.max_body_bytes_per_client = config.http.max_body_bytes_per_client;
+  limits.reserved_lane_bytes = config.webhooks.body_budget_bytes;
+  limits.reserved_lane_bytes_per_client = config.webhooks.body_budget_bytes_per_client;
+  limits.min_body_bytes_per_second = config.http.min_body_bytes_per_second;
+  limits.rate_grace = config.http.body_rate_grace;
+  return limits;
+}
+
 }  // namespace
 
 int serve_command(const config::Config& config) {
@@ -75,13 +86,13 @@ int serve_command(const config::Config& config) {
 
   boost::asio::io_context io(config.http.threads);
   api::GatewayApi api(config, pool, tokens);
-  // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte.
+  // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte;
+  // webhook bodies are reserved from their own share of body memory.
+  const api::WebhookRoute webhook_route{config.webhook_path, config.webhooks.max_body_bytes};
   http::Server server(
       io, config.http, [&api](http::Request& request) { return api.handle(request); },
-      &api::transport_error_response,
-      api::make_precheck(tokens, 64 * 1024,
-                         api::WebhookRoute{config.webhook_path, config.webhooks.max_body_bytes}),
-      http::BodyLimits{config.http.max_inflight_body_bytes, config.http.min_body_bytes_per_second});
+      &api::transport_error_response, api::make_precheck(tokens, 64 * 1024, webhook_route),
+      body_limits(config), api::make_transport_hints(webhook_route));
   server.start();
   std::unique_ptr<engine::RelayEngine> relay_engine;
   if (config.relay.enabled) {

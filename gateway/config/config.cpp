@@ -194,6 +194,10 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.http.body_limit_bytes = static_cast<std::size_t>(read_integer(in, 1, gib4));
        }},
+      {"http", "first_byte_timeout_seconds", false,
+       [](Config& c, const Input& in) {
+         c.http.first_byte_timeout = std::chrono::seconds(read_integer(in, 1, 86400));
+       }},
       {"http", "read_timeout_seconds", false,
        [](Config& c, const Input& in) {
          c.http.read_timeout = std::chrono::seconds(read_integer(in, 1, 86400));
@@ -218,6 +222,15 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.http.max_inflight_body_bytes =
              static_cast<std::size_t>(read_integer(in, 1, 68'719'476'736));
+       }},
+      {"http", "max_body_bytes_per_client", false,
+       [](Config& c, const Input& in) {
+         c.http.max_body_bytes_per_client =
+             static_cast<std::size_t>(read_integer(in, 1, 68'719'476'736));
+       }},
+      {"http", "body_rate_grace_seconds", false,
+       [](Config& c, const Input& in) {
+         c.http.body_rate_grace = std::chrono::seconds(read_integer(in, 0, 3600));
        }},
       {"http", "min_body_bytes_per_second", false,
        [](Config& c, const Input& in) {
@@ -305,6 +318,16 @@ const std::vector<Key>& keys() {
        [](Config& c, const Input& in) {
          c.webhooks.max_body_bytes =
              static_cast<std::size_t>(read_integer(in, 1024, 64 * 1024 * 1024));
+       }},
+      {"webhooks", "body_budget_bytes", false,
+       [](Config& c, const Input& in) {
+         c.webhooks.body_budget_bytes =
+             static_cast<std::size_t>(read_integer(in, 1024, 1024LL * 1024 * 1024));
+       }},
+      {"webhooks", "body_budget_bytes_per_client", false,
+       [](Config& c, const Input& in) {
+         c.webhooks.body_budget_bytes_per_client =
+             static_cast<std::size_t>(read_integer(in, 1024, 1024LL * 1024 * 1024));
        }},
       {"relay", "patient_cache_ttl_seconds", false,
        [](Config& c, const Input& in) {
@@ -562,6 +585,17 @@ void check_combination(const Config& config) {
   // A body the whole budget cannot hold would be refused as "busy, retry" forever.
   if (config.http.max_inflight_body_bytes < config.http.body_limit_bytes) {
     throw ConfigError("http.max_inflight_body_bytes: must be at least http.body_limit_bytes");
+  }
+  if (config.http.max_body_bytes_per_client < config.http.body_limit_bytes) {
+    throw ConfigError("http.max_body_bytes_per_client: must be at least http.body_limit_bytes");
+  }
+  if (config.webhooks.body_budget_bytes_per_client < config.webhooks.max_body_bytes) {
+    throw ConfigError(
+        "webhooks.body_budget_bytes_per_client: must be at least "
+        "webhooks.max_body_bytes");
+  }
+  if (config.webhooks.body_budget_bytes < config.webhooks.max_body_bytes) {
+    throw ConfigError("webhooks.body_budget_bytes: must be at least webhooks.max_body_bytes");
   }
   if (config.relay.backoff_base > config.relay.backoff_cap) {
     throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");

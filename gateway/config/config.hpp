@@ -21,13 +21,17 @@ struct HttpSettings {
   int threads = 2;
   std::size_t header_limit_bytes = 16 * 1024;
   std::size_t body_limit_bytes = 32 * 1024 * 1024;
+  // A new connection must send its first byte within this; then read_timeout bounds each silence.
+  std::chrono::seconds first_byte_timeout{5};
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds keep_alive_timeout{60};
   std::size_t max_connections = 1024;
   std::chrono::seconds shutdown_grace{10};
-  std::size_t max_inflight_body_bytes = 256 * 1024 * 1024;  // all connections' bodies together
-  std::size_t min_body_bytes_per_second = 64 * 1024;        // slower uploads are cut off
+  std::size_t max_inflight_body_bytes = 256 * 1024 * 1024;   // all connections' bodies together
+  std::size_t max_body_bytes_per_client = 64 * 1024 * 1024;  // one IPv4 address or IPv6 /64
+  std::size_t min_body_bytes_per_second = 64 * 1024;  // a running rate: slower uploads are cut off
+  std::chrono::seconds body_rate_grace{5};            // before the minimum rate applies
 };
 
 struct DatabaseSettings {
@@ -105,7 +109,11 @@ struct RelaySettings {
 
 // The Metriport webhook receiver (its path is the top-level webhook_path).
 struct WebhookSettings {
-  std::size_t max_body_bytes = 1024 * 1024;
+  // A message.status event is at most about 35 KiB (a 5,000-character reason, escaped).
+  std::size_t max_body_bytes = 64 * 1024;
+  // The webhooks' own share of body memory (vendor uploads cannot take it) and one client's part.
+  std::size_t body_budget_bytes = 4 * 1024 * 1024;
+  std::size_t body_budget_bytes_per_client = 1024 * 1024;
 };
 
 inline constexpr std::chrono::seconds lease_margin{5};

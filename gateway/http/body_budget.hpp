@@ -1,58 +1,88 @@
-// Limits on request bodies across the whole server: a global budget of body bytes held in memory at
-// once (reserved before a body is read, released with RAII) and the minimum upload rate.
+// Limits on request bodies across a whole server: budgets of body bytes held in memory at once
+// (counted as the bytes arrive, per client and per lane, released with RAII) and the minimum rate.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 namespace relay::http {
 
+// Which budget a request's body is reserved from. The reserved lane is a share that requests in
+// the shared lane (vendor uploads) cannot take: the webhook receiver's, so a flood of uploads or
+// of unsigned senders never makes Metriport's webhooks wait.
+enum class BodyLane { shared, reserved };
+
 struct BodyLimits {
-  // Body bytes all connections together may hold; a request whose body does not fit gets 503.
+  // Body bytes all connections of the shared lane may hold at once; over it a request gets 503.
   std::size_t max_inflight_body_bytes = 256 * 1024 * 1024;
-  // After the first read_timeout, a body must keep arriving at least this fast on average.
+  // What one client (one IPv4 address or IPv6 /64) may hold in the shared lane at once.
+  std::size_t max_body_bytes_per_client = 64 * 1024 * 1024;
+  // The reserved lane's capacity and one client's share of it.
+  std::size_t reserved_lane_bytes = 4 * 1024 * 1024;
+  std::size_t reserved_lane_bytes_per_client = 1024 * 1024;
+  // A body must arrive at least this fast on average, counted from the end of the grace period: at
+  // any moment, received >= rate * (elapsed - grace). A trickle is cut off as soon as it falls
+  // behind, whatever length it declared.
   std::size_t min_body_bytes_per_second = 64 * 1024;
+  std::chrono::seconds rate_grace{5};
 };
 
-// The time a body of `bytes` may take: max(read_timeout, bytes / min_bytes_per_second).
-std::chrono::microseconds body_time_allowance(std::chrono::seconds read_timeout,
-                                              std::uint64_t bytes,
-                                              std::size_t min_bytes_per_second);
+// The latest moment a body that has received `received` bytes since `started` may still be
+// waiting for its next byte: started + grace + received / min_bytes_per_second (no limit when the
+// rate is 0).
+std::chrono::steady_clock::time_point body_rate_deadline(
+    std::chrono::steady_clock::time_point started, std::chrono::seconds grace,
+    std::uint64_t received, std::size_t min_bytes_per_second);
 
-// Thread-safe counter of reserved body bytes, bounded by a capacity.
+// Thread-safe count of reserved body bytes, bounded overall and per client.
 class BodyBudget {
  public:
-  explicit BodyBudget(std::size_t capacity) : capacity_(capacity) {}
+  BodyBudget(std::size_t capacity, std::size_t per_client_capacity);
   BodyBudget(const BodyBudget&) = delete;
   BodyBudget& operator=(const BodyBudget&) = delete;
 
-  // Reserves bytes if they fit (all or nothing).
-  bool try_reserve(std::size_t bytes);
-  void release(std::size_t bytes);
-  std::size_t used() const { return used_.load(); }
+  // Reserves bytes for the client if they fit both bounds (all or nothing).
+  bool try_reserve(const std::string& client, std::size_t bytes);
+  void release(const std::string& client, std::size_t bytes);
+  // Whether try_reserve(client, bytes) would succeed now (reserves nothing).
+  bool has_room(const std::string& client, std::size_t bytes) const;
+  std::size_t used() const;
+  std::size_t used_by(const std::string& client) const;
   std::size_t capacity() const { return capacity_; }
 
  private:
+  bool fits(const std::string& client, std::size_t bytes) const;  // mutex_ held
+
   const std::size_t capacity_;
-  std::atomic<std::size_t> used_{0};
+  const std::size_t per_client_capacity_;
+  mutable std::mutex mutex_;
+  std::size_t used_ = 0;
+  std::unordered_map<std::string, std::size_t> by_client_;  // only clients holding bytes
 };
 
-// One request's share of the budget; released when destroyed.
+// One request's share of a budget; released when destroyed.
 class BodyReservation {
  public:
-  explicit BodyReservation(BodyBudget& budget) : budget_(budget) {}
-  ~BodyReservation() { budget_.release(held_); }
+  BodyReservation(BodyBudget& budget, std::string client)
+      : budget_(budget), client_(std::move(client)) {}
+  ~BodyReservation() { budget_.release(client_, held_); }
   BodyReservation(const BodyReservation&) = delete;
   BodyReservation& operator=(const BodyReservation&) = delete;
 
   // Grows the reservation to `total` bytes; false (nothing changed) when the budget lacks room.
   bool grow_to(std::size_t total);
+  // Whether the reservation could grow by `more` bytes now (reserves nothing).
+  bool could_grow_by(std::size_t more) const { return budget_.has_room(client_, more); }
   std::size_t held() const { return held_; }
 
  private:
   BodyBudget& budget_;
+  const std::string client_;
   std::size_t held_ = 0;
 };
 

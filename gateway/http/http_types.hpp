@@ -1,5 +1,5 @@
 // The types the HTTP transport and the API layer share: Beast request/response with string bodies,
-// the coroutine request handler, the header-only precheck and the transport's error-shaping hook.
+// the coroutine request handler, the header-only precheck, error shaping and transport hints.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -10,7 +10,11 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "gateway/http/body_budget.hpp"
 
 namespace relay::http {
 
@@ -35,5 +39,15 @@ using RequestPrecheck = std::function<std::optional<Response>(const RequestHeade
 // the portal's error shape.
 using TransportErrorResponder =
     std::function<Response(beast_http::status, std::string_view reason, unsigned version)>;
+
+// What the transport needs to know of the API beyond its handler and precheck.
+struct TransportHints {
+  // The body lane a request's body is reserved from, decided on its header (no I/O; runs on the
+  // connection's strand). Empty: every body is in the shared lane.
+  std::function<BodyLane(const RequestHeader& header)> lane_of;
+  // Paths (exact, without query) still answered by the handler when a connection arrives over the
+  // connection cap, for GET and HEAD: liveness probes must not fail because clients hog sockets.
+  std::vector<std::string> probe_paths;
+};
 
 }  // namespace relay::http

@@ -1,5 +1,5 @@
 // Listening, the accept loop (on the state's strand) and shutdown: the accept loop never blocks on
-// a connection; over the cap it hands the socket to a short 503 responder and goes on accepting.
+// a connection; at the cap it evicts or hands the socket to a short 503 responder and goes on.
 #include "gateway/http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -61,7 +61,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    if (state->active() >= state->settings.max_connections) {
+    // At the cap a connection that never spoke, or an idle keep-alive one, makes way for the
+    // newcomer; only when every connection is mid-request is the newcomer refused.
+    if (state->active() >= state->settings.max_connections && !state->evict_one()) {
       log::warn("http.connection_refused", {{"reason", "connection limit reached"},
                                             {"active", std::to_string(state->active())}});
       reject_connection(state, std::move(socket));
@@ -84,10 +86,11 @@ void log_if_failed(std::exception_ptr failure) {
 }  // namespace
 
 Server::Server(asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-               TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits)
+               TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits,
+               TransportHints hints)
     : state_(std::make_shared<ServerState>(io, std::move(settings), std::move(handler),
-                                           std::move(on_error), std::move(precheck), body_limits)) {
-}
+                                           std::move(on_error), std::move(precheck), body_limits,
+                                           std::move(hints))) {}
 
 Server::~Server() {
   if (!state_->shutting_down.exchange(true)) {
@@ -134,7 +137,11 @@ std::size_t Server::active_connections() const {
 }
 
 std::size_t Server::inflight_body_bytes() const {
-  return state_->body_budget.used();
+  return state_->shared_budget.used();
+}
+
+std::size_t Server::reserved_lane_body_bytes() const {
+  return state_->reserved_budget.used();
 }
 
 void Server::begin_shutdown(std::function<void()> on_drained) {

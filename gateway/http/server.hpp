@@ -1,5 +1,5 @@
 // The HTTP/1.1 server: binds the listen address, accepts connections (one coroutine each, see
-// session.hpp), enforces the connection cap and the body budget, and drains gracefully on shutdown.
+// session.hpp), enforces the connection cap (evicting silent connections first) and drains.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -22,9 +22,11 @@ class ServerState;
 class Server {
  public:
   // precheck may be empty (every request goes on to its body). body_limits bound the bytes of
-  // request bodies held at once by all connections and the slowest acceptable upload.
+  // request bodies held at once (per lane and per client) and the slowest acceptable upload;
+  // hints say which lane a body belongs to and which paths are liveness probes.
   Server(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-         TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits = {});
+         TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits = {},
+         TransportHints hints = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -46,8 +48,10 @@ class Server {
   // Connections being served (not counting those being answered 503).
   std::size_t active_connections() const;
 
-  // Body bytes currently reserved from body_limits.max_inflight_body_bytes.
+  // Body bytes currently reserved in the shared lane (body_limits.max_inflight_body_bytes) and in
+  // the reserved lane (body_limits.reserved_lane_bytes).
   std::size_t inflight_body_bytes() const;
+  std::size_t reserved_lane_body_bytes() const;
 
  private:
   std::shared_ptr<ServerState> state_;

@@ -1,23 +1,29 @@
-// Registry and drain bookkeeping under one mutex; the drain callback is moved out exactly once so
-// on_drained runs once however the last session, the grace timer and begin_shutdown interleave.
+// Registry, eviction and drain bookkeeping under one mutex; the drain callback is moved out exactly
+// once so on_drained runs once however the last session, the grace timer and shutdown interleave.
 #include "gateway/http/server_state.hpp"
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <utility>
+
+#include "gateway/http/session.hpp"
 
 namespace relay::http {
 
 ServerState::ServerState(boost::asio::io_context& io_context, config::HttpSettings http_settings,
                          RequestHandler request_handler, TransportErrorResponder error_responder,
-                         RequestPrecheck request_precheck, BodyLimits limits)
+                         RequestPrecheck request_precheck, BodyLimits limits,
+                         TransportHints transport_hints)
     : io(io_context),
       settings(std::move(http_settings)),
       handler(std::move(request_handler)),
       on_error(std::move(error_responder)),
       precheck(std::move(request_precheck)),
       body_limits(limits),
-      body_budget(limits.max_inflight_body_bytes),
+      hints(std::move(transport_hints)),
+      shared_budget(limits.max_inflight_body_bytes, limits.max_body_bytes_per_client),
+      reserved_budget(limits.reserved_lane_bytes, limits.reserved_lane_bytes_per_client),
       strand(boost::asio::make_strand(io_context)),
       acceptor(strand),
       grace_timer(strand) {}
@@ -45,6 +51,25 @@ std::vector<std::shared_ptr<Session>> ServerState::snapshot() {
     if (auto session = weak.lock()) out.push_back(std::move(session));
   }
   return out;
+}
+
+bool ServerState::evict_one() {
+  // Candidates are claimed with a compare-and-swap on their phase, so a connection that starts a
+  // request at this moment is never cut, and none is claimed twice.
+  for (const auto phase : {Session::Phase::awaiting_first_byte, Session::Phase::idle}) {
+    std::vector<std::shared_ptr<Session>> candidates;
+    for (auto& session : snapshot()) {
+      if (session->phase() == phase) candidates.push_back(std::move(session));
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const auto& a, const auto& b) { return a->waiting_since() < b->waiting_since(); });
+    for (auto& session : candidates) {
+      if (!session->claim_for_eviction(phase)) continue;
+      boost::asio::post(session->executor(), [session] { session->evict(); });
+      return true;
+    }
+  }
+  return false;
 }
 
 void ServerState::set_drain_callback(std::function<void()> on_drained) {

@@ -27,7 +27,8 @@ class Session;
 class ServerState : public std::enable_shared_from_this<ServerState> {
  public:
   ServerState(boost::asio::io_context& io, config::HttpSettings settings, RequestHandler handler,
-              TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits);
+              TransportErrorResponder on_error, RequestPrecheck precheck, BodyLimits body_limits,
+              TransportHints hints);
 
   boost::asio::io_context& io;
   const config::HttpSettings settings;
@@ -35,7 +36,12 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   const TransportErrorResponder on_error;
   const RequestPrecheck precheck;  // may be empty
   const BodyLimits body_limits;
-  BodyBudget body_budget;  // capacity body_limits.max_inflight_body_bytes
+  const TransportHints hints;
+  BodyBudget shared_budget;    // body_limits.max_inflight_body_bytes, per client too
+  BodyBudget reserved_budget;  // body_limits.reserved_lane_bytes, per client too
+  BodyBudget& budget(BodyLane lane) {
+    return lane == BodyLane::reserved ? reserved_budget : shared_budget;
+  }
 
   // The acceptor and the grace timer are only touched on this strand.
   boost::asio::strand<boost::asio::io_context::executor_type> strand;
@@ -54,6 +60,11 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   void add(std::uint64_t id, const std::shared_ptr<Session>& session);
   void remove(std::uint64_t id);
   std::vector<std::shared_ptr<Session>> snapshot();
+
+  // At the connection cap: picks a connection that can go without harm and tells it to close, so
+  // a newcomer can be served. A connection that never sent a byte goes first (the oldest), then
+  // the longest idle keep-alive connection. False when every connection is mid-request.
+  bool evict_one();
 
   // Stores the drain callback; it is posted to the io_context once, by whichever comes first of
   // finish_drain_if_idle() seeing no session, or take_drain_callback() at the end of the grace

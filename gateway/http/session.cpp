@@ -1,5 +1,5 @@
-// The per-connection read/handle/write loop: deadlines on every read, write and body; precheck and
-// body budget before any body byte; transport errors answered, then a lingering close.
+// The per-connection read/handle/write loop: deadlines on every read, write and body; framing,
+// precheck and body budget before any body byte; transport errors answered, then a lingering close.
 #include "gateway/http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,6 +21,8 @@
 #include <string>
 #include <utility>
 
+#include "gateway/http/client_key.hpp"
+#include "gateway/http/request_framing.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::http {
@@ -37,9 +39,12 @@ constexpr std::size_t first_read_bytes = 4096;
 constexpr std::chrono::seconds max_linger{2};
 // Connections answered 503 at the same time; beyond this they are closed without an answer.
 constexpr std::size_t max_rejecting = 64;
-// A chunked body's size is unknown up front: before each read, the budget must hold what the body
-// already holds plus this much (about one read).
-constexpr std::size_t chunked_read_reservation = 64 * 1024;
+// How long a connection over the cap has to send its request head (a probe may be answered).
+constexpr std::chrono::seconds rejected_head_timeout{1};
+// Body bytes are counted after each read: at most one read (Beast reads up to 64 KiB at a time)
+// per connection is in memory before it is counted. Before 100 Continue, the budget must have room
+// for the first read.
+constexpr std::size_t body_read_size = 64 * 1024;
 
 Response make_error(const ServerState& state, beast_http::status status, std::string_view reason,
                     unsigned version) {
@@ -106,14 +111,56 @@ bool expects_continue(const Request& request) {
          beast::iequals(request[beast_http::field::expect], "100-continue");
 }
 
+bool is_probe(const TransportHints& hints, const Request& request) {
+  if (request.method() != beast_http::verb::get && request.method() != beast_http::verb::head) {
+    return false;
+  }
+  const std::string_view target = request.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  return std::find(hints.probe_paths.begin(), hints.probe_paths.end(), path) !=
+         hints.probe_paths.end();
+}
+
+// The handler's answer to a probe, or nullopt when it throws (the caller answers 503).
+asio::awaitable<std::optional<Response>> answer_probe(const RequestHandler& handler,
+                                                      Request& request) {
+  try {
+    co_return co_await handler(request);
+  } catch (const std::exception&) {
+  }
+  co_return std::nullopt;
+}
+
+// A connection over the cap: its request head is read briefly, so a liveness probe is answered by
+// the handler; anything else gets 503. GCC 12 warns falsely that the coroutine frame's allocator
+// (Asio's recycling allocator: aligned_new, then free) mismatches its deallocation.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<void> reject(std::shared_ptr<ServerState> state, beast::tcp_stream stream) {
-  Response response =
-      make_error(*state, beast_http::status::service_unavailable, "too many connections", 11);
+  beast::flat_buffer buffer;
+  beast_http::request_parser<beast_http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(state->settings.header_limit_bytes));
+  parser.body_limit(0);
+  stream.expires_after(rejected_head_timeout);
+  auto [read_error, read] =
+      co_await beast_http::async_read_header(stream, buffer, parser, use_tuple);
+  std::optional<Response> answer;
+  if (!read_error && parser.is_done() && !check_framing(parser.get()) && state->handler &&
+      is_probe(state->hints, parser.get())) {
+    Request request = parser.release();
+    answer = co_await answer_probe(state->handler, request);
+    if (answer && request.method() == beast_http::verb::head) answer->body().clear();
+  }
+  Response response = answer ? std::move(*answer)
+                             : make_error(*state, beast_http::status::service_unavailable,
+                                          "too many connections", 11);
+  if (!answer) response.set(beast_http::field::retry_after, "1");
   finish_response(response, 11, false);
   stream.expires_after(state->settings.write_timeout);
   auto [ec, n] = co_await beast_http::async_write(stream, response, use_tuple);
   if (!ec) co_await lingering_close(stream, std::chrono::seconds{1});
 }
+#pragma GCC diagnostic pop
 
 std::string status_text(beast_http::status status) {
   return std::to_string(static_cast<unsigned>(status));
@@ -121,7 +168,43 @@ std::string status_text(beast_http::status status) {
 }  // namespace
 
 Session::Session(std::shared_ptr<ServerState> state, std::uint64_t id, asio::ip::tcp::socket socket)
-    : state_(std::move(state)), id_(id), stream_(std::move(socket)) {}
+    : state_(std::move(state)),
+      id_(id),
+      stream_(std::move(socket)),
+      waiting_since_(std::chrono::steady_clock::now().time_since_epoch().count()) {
+  boost::system::error_code ec;
+  const auto peer = stream_.socket().remote_endpoint(ec);
+  client_ = ec ? std::string("unknown") : client_key(peer.address());
+}
+
+std::chrono::steady_clock::time_point Session::waiting_since() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(waiting_since_.load()));
+}
+
+void Session::set_phase(Phase phase) {
+  waiting_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
+  phase_ = phase;
+}
+
+bool Session::claim_for_eviction(Phase from) {
+  return phase_.compare_exchange_strong(from, Phase::evicting);
+}
+
+bool Session::begin_request() {
+  Phase current = phase_.load();
+  while (current != Phase::evicting) {
+    if (phase_.compare_exchange_weak(current, Phase::busy)) return true;
+  }
+  return false;
+}
+
+void Session::evict() {
+  log::info("http.connection_evicted",
+            {{"connection", std::to_string(id_)}, {"reason", "connection limit reached"}});
+  boost::system::error_code ignored;
+  stream_.socket().cancel(ignored);
+}
 
 void Session::start(std::shared_ptr<ServerState> state, asio::ip::tcp::socket socket) {
   const std::uint64_t id = state->next_id++;
@@ -149,7 +232,7 @@ void Session::start(std::shared_ptr<ServerState> state, asio::ip::tcp::socket so
 }
 
 void Session::on_shutdown() {
-  if (!idle_) return;
+  if (phase_ == Phase::busy) return;
   boost::system::error_code ignored;
   stream_.socket().cancel(ignored);
 }
@@ -201,7 +284,8 @@ asio::awaitable<void> Session::answer_error(beast_http::status status, std::stri
 asio::awaitable<void> Session::answer_busy(unsigned version) {
   log::warn("http.body_budget_exhausted",
             {{"connection", std::to_string(id_)},
-             {"in_flight", std::to_string(state_->body_budget.used())}});
+             {"shared_in_flight", std::to_string(state_->shared_budget.used())},
+             {"reserved_in_flight", std::to_string(state_->reserved_budget.used())}});
   co_await answer_error(beast_http::status::service_unavailable, "server busy, retry later",
                         version, true);
 }
@@ -233,12 +317,18 @@ asio::awaitable<bool> Session::send_answer(Response& response, const Request& re
 asio::awaitable<bool> Session::read_body(beast::flat_buffer& buffer, RequestParser& parser,
                                          BodyReservation& reservation) {
   const auto& settings = state_->settings;
+  const auto& limits = state_->body_limits;
   const unsigned version = parser.get().version();
   if (parser.is_done()) co_return true;
 
-  // The declared length is reserved before 100 Continue; a chunked body as it arrives.
+  // Bytes are counted as they arrive, never the declared length up front: a client that declares
+  // 32 MiB and sends a byte now and then holds one byte. Before 100 Continue is promised, the
+  // budget must have room for the body's first read.
   const auto declared_length = parser.content_length();
-  if (declared_length && !reservation.grow_to(static_cast<std::size_t>(*declared_length))) {
+  const std::size_t first_read = std::min<std::size_t>(
+      declared_length ? static_cast<std::size_t>(*declared_length) : settings.body_limit_bytes,
+      body_read_size);
+  if (!reservation.could_grow_by(first_read)) {
     co_await answer_busy(version);
     co_return false;
   }
@@ -252,36 +342,48 @@ asio::awaitable<bool> Session::read_body(beast::flat_buffer& buffer, RequestPars
     }
   }
 
-  // read_timeout bounds each silence between reads, and the whole upload must end within
-  // max(read_timeout, size / min rate); for a chunked body, the size received so far.
+  // read_timeout bounds each silence between reads; the minimum rate is a running rate: after the
+  // grace period, the body must never fall behind it, whatever length it declared.
   const auto started = std::chrono::steady_clock::now();
-  const std::size_t min_rate = state_->body_limits.min_body_bytes_per_second;
   while (!parser.is_done()) {
-    const std::size_t held = parser.get().body().size();
-    if (!declared_length && !reservation.grow_to(std::min<std::size_t>(
-                                settings.body_limit_bytes, held + chunked_read_reservation))) {
-      co_await answer_busy(version);
-      co_return false;
-    }
-    const auto deadline =
-        started + body_time_allowance(settings.read_timeout,
-                                      declared_length ? *declared_length : held, min_rate);
+    const std::size_t received = parser.get().body().size();
+    const auto rate_deadline =
+        body_rate_deadline(started, limits.rate_grace, received, limits.min_body_bytes_per_second);
     const auto idle_deadline = std::chrono::steady_clock::now() +
                                std::chrono::steady_clock::duration(settings.read_timeout);
-    stream_.expires_at(std::min(idle_deadline, deadline));
+    stream_.expires_at(std::min(idle_deadline, rate_deadline));
     if (auto [ec, n] = co_await beast_http::async_read_some(stream_, buffer, parser, use_tuple);
         ec) {
-      if (ec == beast::error::timeout && std::chrono::steady_clock::now() >= deadline) {
-        log::info("http.body_too_slow", {{"connection", std::to_string(id_)},
-                                         {"received", std::to_string(parser.get().body().size())}});
+      if (ec == beast::error::timeout && std::chrono::steady_clock::now() >= rate_deadline) {
+        // The stream closed itself at the deadline: no answer can be sent any more.
+        log::info("http.body_too_slow",
+                  {{"connection", std::to_string(id_)}, {"received", std::to_string(received)}});
+        co_return false;
       }
       if (const auto failure = classify(ec)) {
         co_await answer_error(failure->first, failure->second, version);
       }
       co_return false;
     }
+    if (!reservation.grow_to(parser.get().body().size())) {
+      co_await answer_busy(version);
+      co_return false;
+    }
   }
   co_return true;
+}
+
+asio::awaitable<bool> Session::await_request(beast::flat_buffer& buffer, bool first) {
+  const auto& settings = state_->settings;
+  if (state_->shutting_down) co_return false;
+  set_phase(first ? Phase::awaiting_first_byte : Phase::idle);
+  // Checked again once waiting: a shutdown that ran just before found the connection busy.
+  if (state_->shutting_down) co_return false;
+  stream_.expires_after(first ? settings.first_byte_timeout : settings.keep_alive_timeout);
+  auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
+  if (ec) co_return false;  // closed by the client, timed out, evicted or cancelled by shutdown
+  buffer.commit(n);
+  co_return begin_request();
 }
 
 asio::awaitable<void> Session::serve() {
@@ -289,15 +391,11 @@ asio::awaitable<void> Session::serve() {
   beast::flat_buffer buffer;
   bool first = true;
   while (true) {
-    // Wait for the first byte of the next request (idle: shutdown may close the connection here).
+    // Wait for the first byte of the next request (a pipelined one may already be buffered).
     if (buffer.size() == 0) {
-      if (state_->shutting_down) co_return;
-      idle_ = true;
-      stream_.expires_after(first ? settings.read_timeout : settings.keep_alive_timeout);
-      auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
-      idle_ = false;
-      if (ec) co_return;  // closed by the client, timed out, or cancelled by shutdown
-      buffer.commit(n);
+      if (!co_await await_request(buffer, first)) co_return;
+    } else if (!begin_request()) {
+      co_return;
     }
     first = false;
 
@@ -316,6 +414,13 @@ asio::awaitable<void> Session::serve() {
 
     const unsigned version = parser.get().version();
 
+    // Framing the header cannot be trusted for (a smuggling vector): answered, then closed, so
+    // nothing after this header is ever read as a request.
+    if (const auto refusal = check_framing(parser.get())) {
+      co_await answer_error(refusal->status, refusal->reason, version);
+      co_return;
+    }
+
     // The precheck sees the header before 100 Continue is promised or any body byte is read. A
     // refused request without a body is complete, so the connection may go on; with a body, the
     // body is left unread and the connection closed.
@@ -330,8 +435,10 @@ asio::awaitable<void> Session::serve() {
       co_return;
     }
 
-    // The body's bytes stay reserved from the server-wide budget until the answer is written.
-    BodyReservation reservation(state_->body_budget);
+    // The body's bytes stay reserved from its lane's budget until the answer is written.
+    const BodyLane lane =
+        state_->hints.lane_of ? state_->hints.lane_of(parser.get()) : BodyLane::shared;
+    BodyReservation reservation(state_->budget(lane), client_);
     if (!co_await read_body(buffer, parser, reservation)) co_return;
 
     Request request = parser.release();

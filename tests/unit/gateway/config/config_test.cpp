@@ -118,7 +118,12 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_TEST(config.relay.ambiguous_settle.count() == 60);
   BOOST_TEST(config.relay.reconcile_after.count() == 900);
   BOOST_TEST(config.relay.flag_after.count() == 86400);
-  BOOST_TEST(config.webhooks.max_body_bytes == 1048576u);
+  BOOST_TEST(config.webhooks.max_body_bytes == 65536u);
+  BOOST_TEST(config.webhooks.body_budget_bytes == 4194304u);
+  BOOST_TEST(config.webhooks.body_budget_bytes_per_client == 1048576u);
+  BOOST_TEST(config.http.first_byte_timeout.count() == 5);
+  BOOST_TEST(config.http.max_body_bytes_per_client == 67108864u);
+  BOOST_TEST(config.http.body_rate_grace.count() == 5);
   BOOST_TEST(config.metriport.request_timeout.count() == 30);
   BOOST_TEST(config.metriport.send_window.count() == 60);
 }
@@ -229,6 +234,27 @@ BOOST_AUTO_TEST_CASE(body_budget_must_hold_one_whole_body) {
   const auto config = load_config(
       env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_inflight_body_bytes": 1000}})"));
   BOOST_TEST(config.http.max_inflight_body_bytes == 1000u);
+}
+
+BOOST_AUTO_TEST_CASE(per_client_and_webhook_shares_must_hold_one_whole_body) {
+  CleanEnvironment env;
+  expect_error(
+      env.write_file(R"({"http": {"body_limit_bytes": 1000, "max_body_bytes_per_client": 999}})"),
+      {"http.max_body_bytes_per_client"});
+  expect_error(
+      env.write_file(
+          R"({"webhooks": {"max_body_bytes": 4096, "body_budget_bytes_per_client": 4095}})"),
+      {"webhooks.body_budget_bytes_per_client"});
+  expect_error(env.write_file(R"({"webhooks": {"max_body_bytes": 4096, "body_budget_bytes": 4095,
+                                  "body_budget_bytes_per_client": 4096}})"),
+               {"webhooks.body_budget_bytes"});
+  env.set("GATEWAY_HTTP_FIRST_BYTE_TIMEOUT_SECONDS", "2");
+  env.set("GATEWAY_HTTP_BODY_RATE_GRACE_SECONDS", "0");
+  env.set("GATEWAY_WEBHOOKS_BODY_BUDGET_BYTES", "2097152");
+  const auto config = load_config(std::nullopt);
+  BOOST_TEST(config.http.first_byte_timeout.count() == 2);
+  BOOST_TEST(config.http.body_rate_grace.count() == 0);
+  BOOST_TEST(config.webhooks.body_budget_bytes == 2097152u);
 }
 
 BOOST_AUTO_TEST_CASE(null_default_route_means_none) {

@@ -1,243 +1,10 @@
 // Tests for gateway/http/server: a real Server on 127.0.0.1 driven by a small Beast client whose
-// every operation has a deadline, so no test can hang; and the body budget.
-#include "gateway/http/server.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+// every operation has a deadline (server_harness.hpp), so no test can hang; and the body budget.
 #include <boost/test/unit_test.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <future>
-#include <limits>
-#include <memory>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <thread>
-#include <vector>
+#include "tests/unit/gateway/http/server_harness.hpp"
 
-namespace {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using namespace std::chrono_literals;
-using relay::http::Request;
-using relay::http::Response;
-
-// Waits until the condition holds or the deadline passes; returns the final value.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds deadline = 5000ms) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
-// The handler under test: "/" answers hello, "/echo" the body, "/throw" throws, "/slow" waits.
-struct Handler {
-  std::atomic<int> slow_started{0};
-  std::atomic<int> calls{0};
-  std::chrono::milliseconds slow_delay{600};
-
-  asio::awaitable<Response> operator()(Request& request) {
-    ++calls;
-    Response response{bhttp::status::ok, request.version()};
-    response.set(bhttp::field::content_type, "text/plain");
-    response.set("X-Test", "kept");
-    const std::string target(request.target());
-    if (target == "/throw") throw std::runtime_error("handler exploded");
-    if (target == "/slow") {
-      ++slow_started;
-      asio::steady_timer timer(co_await asio::this_coro::executor, slow_delay);
-      co_await timer.async_wait(asio::use_awaitable);
-      response.body() = "slow done";
-    } else if (target == "/echo") {
-      response.body() = request.body();
-    } else {
-      response.body() = "hello";
-    }
-    co_return response;
-  }
-};
-
-Response error_response(bhttp::status status, std::string_view reason, unsigned version) {
-  Response response{status, version};
-  response.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  response.body() = "{\"message\":\"" + std::string(reason) + "\"}";
-  return response;
-}
-
-relay::config::HttpSettings test_settings() {
-  relay::config::HttpSettings settings;
-  settings.listen_host = "127.0.0.1";
-  settings.listen_port = 0;
-  settings.threads = 2;
-  settings.header_limit_bytes = 2048;
-  settings.body_limit_bytes = 1024;
-  settings.read_timeout = 5s;
-  settings.write_timeout = 5s;
-  settings.keep_alive_timeout = 5s;
-  settings.max_connections = 16;
-  settings.shutdown_grace = 5s;
-  return settings;
-}
-
-// The precheck under test: "/refuse..." is answered 401 on the header alone; "/precheck-throws"
-// throws. It records whether it ever saw a body byte (it must not).
-struct Precheck {
-  std::atomic<int> calls{0};
-
-  std::optional<Response> operator()(const relay::http::RequestHeader& header) {
-    ++calls;
-    const std::string target(header.target());
-    if (target == "/precheck-throws") throw std::runtime_error("precheck exploded");
-    if (target.rfind("/refuse", 0) != 0) return std::nullopt;
-    Response response{bhttp::status::unauthorized, header.version()};
-    response.set(bhttp::field::content_type, "text/plain");
-    response.body() = "refused";
-    return response;
-  }
-};
-
-// A Server on its own io_context with two threads; shut down and joined on destruction.
-class RunningServer {
- public:
-  explicit RunningServer(relay::config::HttpSettings settings = test_settings(),
-                         relay::http::BodyLimits body_limits = {})
-      : handler_(std::make_shared<Handler>()),
-        precheck_(std::make_shared<Precheck>()),
-        server_(
-            io_, settings, [h = handler_](Request& r) { return (*h)(r); }, error_response,
-            [p = precheck_](const relay::http::RequestHeader& h) { return (*p)(h); }, body_limits) {
-    server_.start();
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
-  }
-  ~RunningServer() {
-    std::promise<void> drained;
-    server_.begin_shutdown([&drained] { drained.set_value(); });
-    drained.get_future().wait_for(10s);
-    work_.reset();
-    io_.stop();
-    for (auto& thread : threads_) thread.join();
-  }
-  relay::http::Server& server() { return server_; }
-  Handler& handler() { return *handler_; }
-  Precheck& precheck() { return *precheck_; }
-  std::uint16_t port() { return server_.port(); }
-
- private:
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::shared_ptr<Handler> handler_;
-  std::shared_ptr<Precheck> precheck_;
-  relay::http::Server server_;
-  std::vector<std::thread> threads_;
-};
-
-// A blocking client: each call runs its own io_context until the operation completes or the
-// stream's deadline (default 5 s) expires.
-class Client {
- public:
-  explicit Client(std::uint16_t port, std::chrono::seconds deadline = 5s) : deadline_(deadline) {
-    stream_.expires_after(deadline_);
-    boost::system::error_code result;
-    stream_.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                          [&](boost::system::error_code ec) { result = ec; });
-    run();
-    if (result) throw boost::system::system_error(result, "connect");
-  }
-
-  void send(std::string_view bytes) {
-    stream_.expires_after(deadline_);
-    boost::system::error_code result;
-    asio::async_write(stream_, asio::buffer(bytes),
-                      [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    if (result) throw boost::system::system_error(result, "send");
-  }
-
-  void send(Request request) {
-    request.prepare_payload();
-    stream_.expires_after(deadline_);
-    boost::system::error_code result;
-    bhttp::async_write(stream_, request,
-                       [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    if (result) throw boost::system::system_error(result, "send");
-  }
-
-  std::optional<Response> read_response() {
-    Response response;
-    stream_.expires_after(deadline_);
-    boost::system::error_code result;
-    bhttp::async_read(stream_, buffer_, response,
-                      [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    if (result) return std::nullopt;
-    return response;
-  }
-
-  // Reads an interim (1xx) answer head such as "100 Continue"; nullopt when none arrives.
-  std::optional<bhttp::response<bhttp::empty_body>> read_interim() {
-    bhttp::response<bhttp::empty_body> interim;
-    stream_.expires_after(deadline_);
-    boost::system::error_code result;
-    bhttp::async_read(stream_, buffer_, interim,
-                      [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    if (result) return std::nullopt;
-    return interim;
-  }
-
-  // True when the server closes the connection (EOF or reset) before the deadline. A timeout
-  // closes the client's stream too: only for the end of a test.
-  bool closed_by_server(std::chrono::milliseconds deadline) {
-    stream_.expires_after(deadline);
-    boost::system::error_code result;
-    char byte;
-    stream_.async_read_some(asio::buffer(&byte, 1),
-                            [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    return result && result != beast::error::timeout;
-  }
-
-  void close() { stream_.close(); }
-
- private:
-  void run() {
-    io_.restart();
-    io_.run();
-  }
-
-  std::chrono::seconds deadline_;
-  asio::io_context io_;
-  beast::tcp_stream stream_{io_};
-  beast::flat_buffer buffer_;
-};
-
-relay::http::RequestHandler plain_handler() {
-  return [handler = std::make_shared<Handler>()](Request& r) { return (*handler)(r); };
-}
-
-Request get(std::string target) {
-  Request request{bhttp::verb::get, target, 11};
-  request.set(bhttp::field::host, "127.0.0.1");
-  return request;
-}
-}  // namespace
+using namespace relay::http_test;
 
 BOOST_AUTO_TEST_SUITE(http_server)
 
@@ -380,13 +147,19 @@ BOOST_AUTO_TEST_CASE(bad_content_length_is_400) {
   BOOST_TEST(response->result_int() == 400u);
 }
 
-BOOST_AUTO_TEST_CASE(over_the_connection_cap_gets_503) {
+BOOST_AUTO_TEST_CASE(over_the_connection_cap_gets_503_when_every_connection_is_mid_request) {
   auto settings = test_settings();
   settings.max_connections = 2;
   RunningServer server(settings);
+  // Two uploads whose bodies are half sent: mid-request, so neither can make way.
+  const std::string upload =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n" + std::string(10, 'u');
   auto first = std::make_unique<Client>(server.port());
+  first->send(upload);
   Client second(server.port());
+  second.send(upload);
   BOOST_REQUIRE(eventually([&] { return server.server().active_connections() == 2; }));
+  BOOST_REQUIRE(eventually([&] { return server.server().inflight_body_bytes() == 20; }));
 
   Client third(server.port());
   third.send(get("/"));
@@ -394,6 +167,7 @@ BOOST_AUTO_TEST_CASE(over_the_connection_cap_gets_503) {
   BOOST_REQUIRE(refused.has_value());
   BOOST_TEST(refused->result_int() == 503u);
   BOOST_TEST(refused->body() == "{\"message\":\"too many connections\"}");
+  BOOST_TEST((*refused)[bhttp::field::retry_after] == "1");
   BOOST_TEST(!refused->keep_alive());
   BOOST_TEST(third.closed_by_server(3s));
   BOOST_TEST(server.server().active_connections() == 2u);
@@ -407,9 +181,10 @@ BOOST_AUTO_TEST_CASE(over_the_connection_cap_gets_503) {
   BOOST_TEST(served->result_int() == 200u);
 }
 
-BOOST_AUTO_TEST_CASE(read_timeout_closes_a_silent_connection) {
+BOOST_AUTO_TEST_CASE(first_byte_timeout_closes_a_silent_connection) {
   auto settings = test_settings();
-  settings.read_timeout = 1s;
+  settings.first_byte_timeout = 1s;
+  settings.read_timeout = 10s;
   RunningServer server(settings);
   Client client(server.port());
   const auto start = std::chrono::steady_clock::now();
@@ -648,12 +423,11 @@ BOOST_AUTO_TEST_CASE(body_budget_answers_503_when_exhausted_and_recovers) {
   limits.max_inflight_body_bytes = 1000;
   RunningServer server(test_settings(), limits);
 
-  // The first upload reserves 800 bytes and holds them while its client waits.
+  // The first upload has sent 800 of its 1000 bytes and holds them while its client waits.
   Client holder(server.port());
-  holder.send(
-      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 800\r\n\r\n");
-  BOOST_REQUIRE(holder.read_interim().has_value());
-  BOOST_TEST(server.server().inflight_body_bytes() == 800u);
+  holder.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+              std::string(800, 'h'));
+  BOOST_REQUIRE(eventually([&] { return server.server().inflight_body_bytes() == 800; }));
 
   Client refused(server.port());
   refused.send(
@@ -666,7 +440,7 @@ BOOST_AUTO_TEST_CASE(body_budget_answers_503_when_exhausted_and_recovers) {
   BOOST_TEST(!busy->keep_alive());
   BOOST_TEST(refused.closed_by_server(3s));
 
-  // A chunked body needs room too (what it holds plus one read, up to body_limit).
+  // A chunked body needs room for its first read too (up to body_limit).
   Client chunked(server.port());
   chunked.send(
       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
@@ -681,10 +455,10 @@ BOOST_AUTO_TEST_CASE(body_budget_answers_503_when_exhausted_and_recovers) {
   BOOST_REQUIRE(served.has_value());
   BOOST_TEST(served->result_int() == 200u);
 
-  holder.send(std::string(800, 'h'));
+  holder.send(std::string(200, 'h'));
   const auto echoed = holder.read_response();
   BOOST_REQUIRE(echoed.has_value());
-  BOOST_TEST(echoed->body() == std::string(800, 'h'));
+  BOOST_TEST(echoed->body() == std::string(800, 'h') + std::string(200, 'h'));
   BOOST_REQUIRE(eventually([&] { return server.server().inflight_body_bytes() == 0; }));
 
   Client after(server.port());
@@ -700,8 +474,10 @@ BOOST_AUTO_TEST_CASE(body_budget_answers_503_when_exhausted_and_recovers) {
 
 BOOST_AUTO_TEST_CASE(body_trickled_below_the_minimum_rate_is_cut_off) {
   auto settings = test_settings();
-  settings.read_timeout = 1s;  // 100 bytes at 64 KiB/s: the body has max(1 s, 1.5 ms) = 1 s
-  RunningServer server(settings);
+  settings.read_timeout = 2s;
+  relay::http::BodyLimits limits;
+  limits.rate_grace = 1s;  // 64 KiB/s after 1 s: a byte every 150 ms falls behind at once
+  RunningServer server(settings, limits);
   Client client(server.port());
   client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
   const auto start = std::chrono::steady_clock::now();
@@ -749,12 +525,12 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(http_body_budget)
 
 BOOST_AUTO_TEST_CASE(reservations_are_all_or_nothing_and_released_on_destruction) {
-  relay::http::BodyBudget budget(100);
+  relay::http::BodyBudget budget(100, 100);
   {
-    relay::http::BodyReservation first(budget);
+    relay::http::BodyReservation first(budget, "a");
     BOOST_TEST(first.grow_to(60));
     BOOST_TEST(budget.used() == 60u);
-    relay::http::BodyReservation second(budget);
+    relay::http::BodyReservation second(budget, "b");
     BOOST_TEST(!second.grow_to(50));  // does not fit: nothing taken
     BOOST_TEST(second.held() == 0u);
     BOOST_TEST(budget.used() == 60u);
@@ -765,25 +541,40 @@ BOOST_AUTO_TEST_CASE(reservations_are_all_or_nothing_and_released_on_destruction
     BOOST_TEST(!first.grow_to(61));
   }
   BOOST_TEST(budget.used() == 0u);
-  BOOST_TEST(!budget.try_reserve(101));
-  BOOST_TEST(!budget.try_reserve(std::numeric_limits<std::size_t>::max()));
-  BOOST_TEST(budget.try_reserve(100));
-  budget.release(100);
+  BOOST_TEST(!budget.try_reserve("a", 101));
+  BOOST_TEST(!budget.try_reserve("a", std::numeric_limits<std::size_t>::max()));
+  BOOST_TEST(budget.try_reserve("a", 100));
+  budget.release("a", 100);
+  BOOST_TEST(budget.used_by("a") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(one_client_holds_at_most_its_share) {
+  relay::http::BodyBudget budget(1000, 300);
+  relay::http::BodyReservation a1(budget, "203.0.113.7");
+  relay::http::BodyReservation a2(budget, "203.0.113.7");
+  relay::http::BodyReservation b(budget, "198.51.100.1");
+  BOOST_TEST(a1.grow_to(200));
+  BOOST_TEST(!a2.grow_to(101));  // 301 for one client
+  BOOST_TEST(a2.grow_to(100));
+  BOOST_TEST(budget.used_by("203.0.113.7") == 300u);
+  BOOST_TEST(b.grow_to(300));  // another client still has its share
+  BOOST_TEST(budget.used() == 600u);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_reservations_never_overshoot) {
-  relay::http::BodyBudget budget(1000);
+  relay::http::BodyBudget budget(1000, 1000);
   std::atomic<std::size_t> peak{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, t] {
+      const std::string client = "client-" + std::to_string(t % 2);
       for (int i = 0; i < 20000; ++i) {
-        if (!budget.try_reserve(300)) continue;
+        if (!budget.try_reserve(client, 300)) continue;
         std::size_t seen = budget.used();
         std::size_t previous = peak.load();
         while (seen > previous && !peak.compare_exchange_weak(previous, seen)) {
         }
-        budget.release(300);
+        budget.release(client, 300);
       }
     });
   }
@@ -792,16 +583,22 @@ BOOST_AUTO_TEST_CASE(concurrent_reservations_never_overshoot) {
   BOOST_TEST(budget.used() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(time_allowance_is_read_timeout_or_size_over_rate) {
-  using relay::http::body_time_allowance;
-  using std::chrono::microseconds;
-  BOOST_TEST((body_time_allowance(30s, 0, 64 * 1024) == microseconds(30s)));
-  BOOST_TEST((body_time_allowance(30s, 1024 * 1024, 64 * 1024) == microseconds(30s)));
-  BOOST_TEST((body_time_allowance(1s, 32 * 1024 * 1024, 64 * 1024) == microseconds(512s)));
-  BOOST_TEST((body_time_allowance(1s, 96 * 1024, 64 * 1024) == microseconds(1500ms)));
-  BOOST_TEST((body_time_allowance(1s, 100, 40) == microseconds(2500ms)));
-  BOOST_TEST((body_time_allowance(5s, 1'000'000, 0) == microseconds(5s)));  // no minimum rate
-  BOOST_TEST((body_time_allowance(1s, std::numeric_limits<std::uint64_t>::max(), 1) > 1s));
+BOOST_AUTO_TEST_CASE(rate_deadline_is_grace_plus_received_over_rate) {
+  using relay::http::body_rate_deadline;
+  const auto start = std::chrono::steady_clock::time_point{} + 1h;
+  const auto after = [&](std::chrono::seconds grace, std::uint64_t received, std::size_t rate) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               body_rate_deadline(start, grace, received, rate) - start)
+        .count();
+  };
+  BOOST_TEST(after(5s, 0, 64 * 1024) == 5000);
+  BOOST_TEST(after(5s, 64 * 1024, 64 * 1024) == 6000);
+  BOOST_TEST(after(0s, 96 * 1024, 64 * 1024) == 1500);
+  BOOST_TEST(after(1s, 100, 40) == 3500);
+  BOOST_TEST(after(1s, std::numeric_limits<std::uint64_t>::max(), 1) > 86'400'000);
+  // No minimum rate: no deadline.
+  BOOST_TEST((body_rate_deadline(start, 1s, 1'000'000, 0) ==
+              std::chrono::steady_clock::time_point::max()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
