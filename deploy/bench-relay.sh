@@ -228,6 +228,7 @@ fi
 if [ -z "$DESTINATION" ] || [ "$DESTINATION" = null ]; then die "no route for DR-100 in $CONFIG_EXAMPLE"; fi
 export DATABASE_URL="$DB_URL"
 export GATEWAY_LISTEN="127.0.0.1:0"
+export GATEWAY_OPS_LISTEN="127.0.0.1:0"
 GATEWAY_TOKEN_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')"
 export GATEWAY_TOKEN_SECRET
 

@@ -219,6 +219,7 @@ WEBHOOK_PATH="$(json_string "$CONFIG" webhook_path)"
 [[ "$WEBHOOK_PATH" =~ ^/[A-Za-z0-9._~/-]*$ ]] || die "unexpected webhook_path '$WEBHOOK_PATH' in $CONFIG_EXAMPLE"
 export DATABASE_URL="$DB_URL"
 export GATEWAY_LISTEN="127.0.0.1:0"
+export GATEWAY_OPS_LISTEN="127.0.0.1:0"
 GATEWAY_TOKEN_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')"
 WEBHOOK_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')" # no comma: one key, no rotation
 export GATEWAY_TOKEN_SECRET

@@ -3,7 +3,8 @@
 # Metriport simulator, migrates, creates a demo vendor and serves the gateway in the foreground.
 set -euo pipefail
 
-# Environment: RELAY_PG_PORT (default 55432), RELAY_GATEWAY_PORT (default 8080),
+# Environment: RELAY_PG_PORT (default 55432), RELAY_GATEWAY_PORT (default 8080), RELAY_OPS_PORT
+# (operations listener, default 8090),
 # RELAY_SIM_PORT (default 8081), RELAY_PG_DIR (default .local/pg; must be reachable by the postgres
 # user when run as root).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,12 +13,14 @@ LOCAL_DIR="$ROOT/.local"
 PG_DIR="${RELAY_PG_DIR:-$LOCAL_DIR/pg}"
 PG_PORT="${RELAY_PG_PORT:-55432}"
 GATEWAY_PORT="${RELAY_GATEWAY_PORT:-8080}"
+OPS_PORT="${RELAY_OPS_PORT:-8090}"
 SIM_PORT="${RELAY_SIM_PORT:-8081}"
 BINARY="$ROOT/build/relay-gateway"
 SIMULATOR="$ROOT/build/metriport-sim"
 CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
 CONFIG="$LOCAL_DIR/gateway.json"
 VENDOR_FILE="$LOCAL_DIR/demo-vendor.txt"
+OPERATOR_FILE="$LOCAL_DIR/demo-operator.txt"
 SECRET_FILE="$LOCAL_DIR/token-secret"
 SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -35,6 +38,9 @@ BUILD_TARGETS="relay-gateway metriport-sim" bash deploy/build.sh # the tests are
 # Checked before PostgreSQL starts, so a second copy of this script leaves the first one alone.
 if port_probe "$GATEWAY_PORT"; then
   die "something already listens on 127.0.0.1:$GATEWAY_PORT (set RELAY_GATEWAY_PORT)"
+fi
+if port_probe "$OPS_PORT"; then
+  die "something already listens on 127.0.0.1:$OPS_PORT (set RELAY_OPS_PORT)"
 fi
 if port_probe "$SIM_PORT"; then
   die "something already listens on 127.0.0.1:$SIM_PORT (set RELAY_SIM_PORT)"
@@ -91,6 +97,7 @@ elif [ "$CONFIG_EXAMPLE" -nt "$CONFIG" ]; then
   echo "run-local: note: config/gateway.example.json is newer than $CONFIG (delete it to refresh)"
 fi
 export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"
+export GATEWAY_OPS_LISTEN="127.0.0.1:$OPS_PORT"
 
 # --- Metriport simulator on loopback: the gateway relays to it, it signs webhooks back -----------
 SIM_KEY_FILE="$LOCAL_DIR/simulator-keys"
@@ -133,8 +140,23 @@ fi
 DEMO_PASSWORD="$(cat "$VENDOR_FILE" 2>/dev/null || true)"
 [ ! -f "$VENDOR_FILE" ] || chmod 600 "$VENDOR_FILE"
 
+# --- demo operator (admin) for the operations listener, kept in .local/demo-operator.txt ----------
+if [ ! -s "$OPERATOR_FILE" ]; then
+  if output="$(timeout 60 "$BINARY" operator add demo-admin --role admin --config "$CONFIG" 2>&1)"; then
+    password="$(grep -m1 '^password: ' <<<"$output" | awk '{print $NF}')"
+    [ -n "$password" ] || die "could not find the password in the output of 'operator add'"
+    (umask 077 && printf '%s\n' "$password" >"$OPERATOR_FILE")
+    echo "run-local: created operator demo-admin"
+  else
+    echo "$output" >&2
+    echo "run-local: 'operator add demo-admin' failed; continuing without operator credentials." >&2
+  fi
+fi
+OPERATOR_PASSWORD="$(cat "$OPERATOR_FILE" 2>/dev/null || true)"
+
 # --- gateway in the foreground -------------------------------------------------------------------
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+OPS_URL="http://127.0.0.1:$OPS_PORT"
 
 print_instructions() {
   local pw
@@ -153,6 +175,10 @@ Get a token:
 Post the sample message, then read it back:
   curl -sS -X POST $GATEWAY_URL/api/OutgoingSecureMessages -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' --data-binary @$SAMPLE
   curl -sS "$GATEWAY_URL/api/OutgoingSecureMessages?externalId=MSG-0001" -H "Authorization: Bearer \$TOKEN"
+
+Operations (dashboard and API): $OPS_URL/ops/  operator demo-admin (admin), password ${OPERATOR_PASSWORD:-(unknown)}
+  OPS=\$(curl -sS -X POST $OPS_URL/ops/api/login -H 'Content-Type: application/json' -d '{"username":"demo-admin","password":"$OPERATOR_PASSWORD"}' | sed -E 's/.*"token" *: *"([^"]+)".*/\1/')
+  curl -sS $OPS_URL/ops/api/session -H "Authorization: Bearer \$OPS"
 
 See each patient's delivery with its Metriport patient and message ids (a second terminal):
   DATABASE_URL=$DATABASE_URL $BINARY deliveries demo MSG-0001

@@ -13,8 +13,6 @@
 namespace relay::api {
 namespace {
 
-constexpr const char* readiness_probe_sql = "SELECT 1";
-
 // A fixed name per route for logs: the raw path may carry anything a client typed.
 const char* route_label(const std::string& path) {
   if (path == paths::token) return "token";
@@ -38,10 +36,11 @@ http::Response method_not_allowed(unsigned version, const char* allow) {
 }  // namespace
 
 GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
-                       const auth::TokenSigner& tokens)
+                       const auth::TokenSigner& tokens, Readiness& readiness)
     : config_(config),
       pool_(pool),
       tokens_(tokens),
+      readiness_(readiness),
       intake_(pool),
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
       active_vendors_(pool),
@@ -104,7 +103,7 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
     co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json,
                             version);
   }
-  if (path == paths::readyz) co_return co_await readiness(request);
+  if (path == paths::readyz) co_return co_await readiness_.answer(version);
   if (path == paths::token) {
     if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
     co_return co_await issue_token(request);
@@ -131,22 +130,6 @@ boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
   }
   if (method == beast_http::verb::get) co_return co_await get_message(request, target, *vendor_id);
   co_return method_not_allowed(version, "GET, POST");
-}
-
-boost::asio::awaitable<http::Response> GatewayApi::readiness(http::Request& request) {
-  bool ready = false;
-  try {
-    ready = co_await pool_.run([](pqxx::connection& connection) {
-      pqxx::nontransaction tx(connection);
-      tx.exec(readiness_probe_sql);
-      return true;
-    });
-  } catch (const std::exception& failure) {
-    log::warn("readiness.database_unreachable", {{"reason", failure.what()}});
-  }
-  co_return make_response(ready ? beast_http::status::ok : beast_http::status::service_unavailable,
-                          ready ? R"({"status":"ready"})" : R"({"status":"unavailable"})",
-                          WireFormat::json, request.version());
 }
 
 }  // namespace relay::api

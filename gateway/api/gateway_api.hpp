@@ -10,6 +10,7 @@
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "gateway/api/active_vendors.hpp"
+#include "gateway/api/readiness.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/api/wire_format.hpp"
 #include "gateway/auth/login_throttle.hpp"
@@ -23,7 +24,7 @@ namespace relay::api {
 class GatewayApi {
  public:
   GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
-             const auth::TokenSigner& tokens);
+             const auth::TokenSigner& tokens, Readiness& readiness);
 
   // Never throws: infrastructure failures become a logged, undisclosing 500.
   boost::asio::awaitable<http::Response> handle(http::Request& request);
@@ -42,7 +43,6 @@ class GatewayApi {
   boost::asio::awaitable<http::Response> search_messages(http::Request& request,
                                                          const RequestTarget& target,
                                                          std::int64_t vendor_id);
-  boost::asio::awaitable<http::Response> readiness(http::Request& request);
   // POST <webhook_path>: verify, validate, store (deduplicated), 200; applied later by the relay.
   boost::asio::awaitable<http::Response> receive_webhook(http::Request& request);
   boost::asio::awaitable<std::string> encode_on_cpu_pool(const domain::StoredMessage& message,
@@ -54,6 +54,7 @@ class GatewayApi {
   const config::Config& config_;
   pg::ConnectionPool& pool_;
   const auth::TokenSigner& tokens_;
+  Readiness& readiness_;
   intake::IntakeService intake_;
   boost::asio::thread_pool cpu_pool_;  // decoding, validation and password hashing
   auth::LoginThrottle login_throttle_;

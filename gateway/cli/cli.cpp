@@ -13,7 +13,9 @@ namespace {
 constexpr const char* usage_text =
     "usage: relay-gateway <command> [--config FILE]\n"
     "commands:\n"
-    "  serve              run the HTTP gateway (needs GATEWAY_TOKEN_SECRET and DATABASE_URL)\n"
+    "  serve              run the gateway: vendor listener (GATEWAY_LISTEN), operations listener\n"
+    "                     (GATEWAY_OPS_LISTEN) and relay (needs GATEWAY_TOKEN_SECRET, "
+    "DATABASE_URL)\n"
     "  migrate            apply the database migrations compiled into this binary\n"
     "  vendor add NAME    create a vendor account and print its generated password once\n"
     "  vendor disable NAME | vendor enable NAME\n"
@@ -21,6 +23,10 @@ constexpr const char* usage_text =
     "  vendor reset-password NAME\n"
     "                     replace the vendor's password and print the new one once\n"
     "  vendor list        list vendors with their state and message counts\n"
+    "  operator add NAME --role viewer|operator|admin\n"
+    "                     create an operator (operations listener) and print its password once\n"
+    "  operator disable NAME | operator enable NAME | operator reset-password NAME\n"
+    "  operator list      list operators with their role and state\n"
     "  deliveries VENDOR EXTERNAL_ID\n"
     "                     one message's deliveries: state, attempts, Metriport ids, last error\n"
     "  queue              deliveries per state and when the backlog should be sent\n"
@@ -75,6 +81,10 @@ int run(int argc, char** argv) {
     if (words[0] == "migrate" && words.size() == 1) return migrate_command(config);
     if (words[0] == "vendor") {
       const int code = vendor_command(config, words);
+      if (code >= 0) return code;
+    }
+    if (words[0] == "operator") {
+      const int code = operator_command(config, words);
       if (code >= 0) return code;
     }
     if (words[0] == "deliveries") {

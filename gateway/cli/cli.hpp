@@ -1,4 +1,4 @@
-// The relay-gateway command line: serve, migrate and vendor administration.
+// The relay-gateway command line: serve, migrate, vendor and operator administration, queues.
 // Each command lives in its own file; this header is what main() calls.
 #pragma once
 
@@ -17,6 +17,8 @@ int serve_command(const config::Config& config);
 int migrate_command(const config::Config& config);
 // words: {"vendor", ACTION, [NAME]}; returns -1 when the words name no vendor command.
 int vendor_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"operator", ACTION, [NAME], [--role ROLE]}; -1 when the words name no operator command.
+int operator_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"deliveries", VENDOR, EXTERNAL_ID}; -1 when malformed.
 int deliveries_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"queue"}: deliveries per state and the expected drain time of the backlog.

@@ -1,5 +1,5 @@
-// relay-gateway serve: wires configuration, the database pool, the API and the HTTP server, runs
-// the I/O threads, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight, exit).
+// relay-gateway serve: wires configuration, the database pool, the vendor and operations listeners
+// and the relay, runs the I/O threads, and stops gracefully on SIGTERM/SIGINT (readiness first).
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -19,6 +19,7 @@
 #include "gateway/cli/cli.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/ops/ops_api.hpp"
 #include "gateway/relay/relay_engine.hpp"
 
 namespace relay::cli {
@@ -85,7 +86,8 @@ int serve_command(const config::Config& config) {
   if (!schema_is_current(pool)) return 1;
 
   boost::asio::io_context io(config.http.threads);
-  api::GatewayApi api(config, pool, tokens);
+  api::Readiness readiness(pool);
+  api::GatewayApi api(config, pool, tokens, readiness);
   // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte;
   // webhook bodies are reserved from their own share of body memory.
   const api::WebhookRoute webhook_route{config.webhook_path, config.webhooks.max_body_bytes};
@@ -94,6 +96,20 @@ int serve_command(const config::Config& config) {
       &api::transport_error_response, api::make_precheck(tokens, 64 * 1024, webhook_route),
       body_limits(config), api::make_transport_hints(webhook_route));
   server.start();
+
+  // The operations listener: the same limits and timeouts, its own address and routes.
+  ops::OpsApi ops_api(config, pool, readiness);
+  config::HttpSettings ops_settings = config.http;
+  ops_settings.listen_host = config.ops.listen_host;
+  ops_settings.listen_port = config.ops.listen_port;
+  http::TransportHints ops_hints;
+  ops_hints.probe_paths = {"/livez", "/healthz"};
+  http::Server ops_server(
+      io, ops_settings, [&ops_api](http::Request& request) { return ops_api.handle(request); },
+      &api::transport_error_response, ops::make_ops_precheck(), body_limits(config),
+      std::move(ops_hints));
+  ops_server.start();
+
   std::unique_ptr<engine::RelayEngine> relay_engine;
   if (config.relay.enabled) {
     relay_engine = std::make_unique<engine::RelayEngine>(io.get_executor(), config);
@@ -101,24 +117,34 @@ int serve_command(const config::Config& config) {
   }
 
   const std::string address = config.http.listen_host + ":" + std::to_string(server.port());
-  log::info("gateway.listening", {{"address", address}});
-  std::cout << "relay-gateway listening on http://" << address << std::endl;
+  const std::string ops_address = config.ops.listen_host + ":" + std::to_string(ops_server.port());
+  log::info("gateway.listening", {{"address", address}, {"ops_address", ops_address}});
+  std::cout << "relay-gateway listening on http://" << address << " (operations: http://"
+            << ops_address << ")" << std::endl;
 
+  boost::asio::steady_timer drain_timer(io);
   boost::asio::steady_timer grace_timer(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
     if (error) return;
     log::info("gateway.stopping", {{"signal", std::to_string(signal_number)}});
-    // The server drains and the relay hands back or finishes its deliveries; then the threads end.
-    auto pending = std::make_shared<std::atomic<int>>(relay_engine ? 2 : 1);
+    // /readyz answers 503 at once; the relay hands back or finishes its deliveries; after the
+    // drain delay the listeners stop accepting and finish in-flight requests; then threads end.
+    readiness.begin_draining();
+    auto pending = std::make_shared<std::atomic<int>>(relay_engine ? 3 : 2);
     auto one_done = [&io, pending] {
       if (--*pending == 0) io.stop();
     };
-    server.begin_shutdown(one_done);
     if (relay_engine) relay_engine->begin_stop(one_done);
+    drain_timer.expires_after(config.http.drain_delay);
+    drain_timer.async_wait([&server, &ops_server, one_done](const boost::system::error_code&) {
+      server.begin_shutdown(one_done);
+      ops_server.begin_shutdown(one_done);
+    });
     // A Metriport call cannot hold the process past the grace: its lease expires and another
     // instance (or this one, restarted) resumes it, reconciling any send in doubt.
-    grace_timer.expires_after(config.http.shutdown_grace + std::chrono::seconds(5));
+    grace_timer.expires_after(config.http.drain_delay + config.http.shutdown_grace +
+                              std::chrono::seconds(5));
     grace_timer.async_wait([&io](const boost::system::error_code& error) {
       if (!error) io.stop();
     });

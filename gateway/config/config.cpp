@@ -89,7 +89,7 @@ bool has_control(std::string_view text) {
 }
 
 // "host:port", "[v6-address]:port"; an unbracketed host may not contain ':'.
-void apply_listen(HttpSettings& http, const Input& in) {
+void apply_listen(std::string& listen_host, std::uint16_t& listen_port, const Input& in) {
   const std::string text = read_string(in);
   constexpr std::string_view rule =
       "must be host:port with port 0..65535 (IPv6 in brackets, e.g. [::1]:8080)";
@@ -107,8 +107,8 @@ void apply_listen(HttpSettings& http, const Input& in) {
   if (host.empty() || host.find_first_of(" \t/") != std::string::npos || has_control(host)) {
     fail(in.name, rule);
   }
-  http.listen_host = host;
-  http.listen_port = static_cast<std::uint16_t>(*port);
+  listen_host = host;
+  listen_port = static_cast<std::uint16_t>(*port);
 }
 
 std::vector<std::string> split_keys(const std::string& text) {
@@ -149,7 +149,12 @@ const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
       {"", "DATABASE_URL", true,
        [](Config& c, const Input& in) { c.database.url = read_string(in); }},
-      {"", "GATEWAY_LISTEN", true, [](Config& c, const Input& in) { apply_listen(c.http, in); }},
+      {"", "GATEWAY_LISTEN", true,
+       [](Config& c, const Input& in) {
+         apply_listen(c.http.listen_host, c.http.listen_port, in);
+       }},
+      {"", "GATEWAY_OPS_LISTEN", true,
+       [](Config& c, const Input& in) { apply_listen(c.ops.listen_host, c.ops.listen_port, in); }},
       {"", "GATEWAY_TOKEN_SECRET", true,
        [](Config& c, const Input& in) { c.tokens.secret = read_string(in); }},
       {"", "METRIPORT_BASE_URL", true,
@@ -217,6 +222,10 @@ const std::vector<Key>& keys() {
       {"http", "shutdown_grace_seconds", false,
        [](Config& c, const Input& in) {
          c.http.shutdown_grace = std::chrono::seconds(read_integer(in, 0, 3600));
+       }},
+      {"http", "drain_delay_seconds", false,
+       [](Config& c, const Input& in) {
+         c.http.drain_delay = std::chrono::seconds(read_integer(in, 0, 3600));
        }},
       {"http", "max_inflight_body_bytes", false,
        [](Config& c, const Input& in) {
@@ -334,6 +343,36 @@ const std::vector<Key>& keys() {
          c.relay.patient_cache_ttl = std::chrono::seconds(read_integer(in, 0, 30 * 86400));
        }},
 
+      {"ops", "session_lifetime_seconds", false,
+       [](Config& c, const Input& in) {
+         c.ops.session_lifetime = std::chrono::seconds(read_integer(in, 60, 86400));
+       }},
+      {"ops", "bulk_action_cap", false,
+       [](Config& c, const Input& in) {
+         c.ops.bulk_action_cap = static_cast<std::size_t>(read_integer(in, 1, 1'000'000));
+       }},
+      {"ops", "cookie_secure", false,
+       [](Config& c, const Input& in) { c.ops.cookie_secure = read_bool(in); }},
+
+      {"retention", "enabled", false,
+       [](Config& c, const Input& in) { c.retention.enabled = read_bool(in); }},
+      {"retention", "content_days", false,
+       [](Config& c, const Input& in) {
+         c.retention.content_days = static_cast<int>(read_integer(in, 1, 36500));
+       }},
+      {"retention", "records_days", false,
+       [](Config& c, const Input& in) {
+         c.retention.records_days = static_cast<int>(read_integer(in, 1, 36500));
+       }},
+      {"retention", "batch_size", false,
+       [](Config& c, const Input& in) {
+         c.retention.batch_size = static_cast<int>(read_integer(in, 1, 100000));
+       }},
+      {"retention", "interval_seconds", false,
+       [](Config& c, const Input& in) {
+         c.retention.interval = std::chrono::seconds(read_integer(in, 10, 7 * 86400));
+       }},
+
       {"tokens", "lifetime_seconds", false,
        [](Config& c, const Input& in) {
          c.tokens.lifetime = std::chrono::seconds(read_integer(in, 1, 7 * 86400));
@@ -380,8 +419,8 @@ const std::vector<Key>& keys() {
   return table;
 }
 
-constexpr std::string_view sections[] = {"http",      "database", "tokens",  "intake",
-                                         "metriport", "relay",    "webhooks"};
+constexpr std::string_view sections[] = {"http",  "database", "tokens", "intake",   "metriport",
+                                         "relay", "webhooks", "ops",    "retention"};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -567,6 +606,12 @@ void reject_unknown_environment() {
     if (name.rfind("GATEWAY_ROUTING_", 0) == 0) {
       fail(std::string(name), "routing is read from the configuration file only");
     }
+    bool fixed = false;  // GATEWAY_OPS_LISTEN is a fixed name, not a key of the "ops" section
+    for (const auto& key : keys()) {
+      fixed =
+          fixed || (key.fixed_name && (env_name(key) == name || env_name(key) + "_FILE" == name));
+    }
+    if (fixed) continue;
     for (auto section : sections) {
       const std::string prefix = "GATEWAY_" + upper(section) + "_";
       if (name.rfind(prefix, 0) != 0) continue;
@@ -596,6 +641,15 @@ void check_combination(const Config& config) {
   }
   if (config.webhooks.body_budget_bytes < config.webhooks.max_body_bytes) {
     throw ConfigError("webhooks.body_budget_bytes: must be at least webhooks.max_body_bytes");
+  }
+  if (config.ops.listen_port != 0 && config.ops.listen_port == config.http.listen_port &&
+      config.ops.listen_host == config.http.listen_host) {
+    throw ConfigError(
+        "GATEWAY_OPS_LISTEN: must differ from GATEWAY_LISTEN (the operations "
+        "listener is separate)");
+  }
+  if (config.retention.records_days < config.retention.content_days) {
+    throw ConfigError("retention.records_days: must be at least retention.content_days");
   }
   if (config.relay.backoff_base > config.relay.backoff_cap) {
     throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");

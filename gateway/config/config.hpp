@@ -28,6 +28,9 @@ struct HttpSettings {
   std::chrono::seconds keep_alive_timeout{60};
   std::size_t max_connections = 1024;
   std::chrono::seconds shutdown_grace{10};
+  // After SIGTERM, /readyz answers 503 at once; the listeners keep serving this long (so load
+  // balancers see it and stop sending) before they stop accepting and drain.
+  std::chrono::seconds drain_delay{0};
   std::size_t max_inflight_body_bytes = 256 * 1024 * 1024;   // all connections' bodies together
   std::size_t max_body_bytes_per_client = 64 * 1024 * 1024;  // one IPv4 address or IPv6 /64
   std::size_t min_body_bytes_per_second = 64 * 1024;  // a running rate: slower uploads are cut off
@@ -116,6 +119,25 @@ struct WebhookSettings {
   std::size_t body_budget_bytes_per_client = 1024 * 1024;
 };
 
+// The operations listener (GATEWAY_OPS_LISTEN): operator API, dashboard, metrics and probes. It
+// shares the vendor listener's limits and timeouts (http) and has its own address.
+struct OpsSettings {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8090;
+  std::chrono::seconds session_lifetime{1800};  // an operator login's absolute lifetime
+  std::size_t bulk_action_cap = 1000;           // deliveries one bulk retry/cancel may change
+  bool cookie_secure = false;  // mark the session cookie Secure (TLS terminated in front)
+};
+
+// What is purged, and when, of messages whose relaying is over.
+struct RetentionSettings {
+  bool enabled = true;
+  int content_days = 30;   // bodies, subjects, names and attachment bytes: purged after this
+  int records_days = 365;  // completed messages, their deliveries and webhook events: deleted
+  int batch_size = 500;    // rows per transaction
+  std::chrono::seconds interval{3600};  // how often each process tries (one at a time overall)
+};
+
 inline constexpr std::chrono::seconds lease_margin{5};
 
 struct Config {
@@ -127,6 +149,8 @@ struct Config {
   MetriportSettings metriport;
   RelaySettings relay;
   WebhookSettings webhooks;
+  OpsSettings ops;
+  RetentionSettings retention;
   std::string webhook_path = "/webhooks/metriport";
 };
 

@@ -62,7 +62,14 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 
 }  // namespace
 
-std::string format_portal_timestamp(EpochMicros instant) {
+namespace {
+struct CivilTime {
+  std::int64_t year;
+  unsigned month, day;
+  std::int64_t seconds_of_day, micros;
+};
+
+CivilTime civil_time(EpochMicros instant) {
   std::int64_t days = instant / (seconds_per_day * micros_per_second);
   std::int64_t rest = instant % (seconds_per_day * micros_per_second);
   if (rest < 0) {
@@ -72,14 +79,30 @@ std::string format_portal_timestamp(EpochMicros instant) {
   std::int64_t year;
   unsigned month, day;
   civil_from_days(days, year, month, day);
-  const auto seconds_of_day = rest / micros_per_second;
-  const auto micros = rest % micros_per_second;
+  return {year, month, day, rest / micros_per_second, rest % micros_per_second};
+}
+}  // namespace
+
+std::string format_portal_timestamp(EpochMicros instant) {
+  const auto t = civil_time(instant);
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lld0+00:00",
-                static_cast<long long>(year), month, day,
-                static_cast<long long>(seconds_of_day / 3600),
-                static_cast<long long>(seconds_of_day / 60 % 60),
-                static_cast<long long>(seconds_of_day % 60), static_cast<long long>(micros));
+                static_cast<long long>(t.year), t.month, t.day,
+                static_cast<long long>(t.seconds_of_day / 3600),
+                static_cast<long long>(t.seconds_of_day / 60 % 60),
+                static_cast<long long>(t.seconds_of_day % 60), static_cast<long long>(t.micros));
+  return buffer;
+}
+
+std::string format_iso8601_utc(EpochMicros instant) {
+  const auto t = civil_time(instant);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                static_cast<long long>(t.year), t.month, t.day,
+                static_cast<long long>(t.seconds_of_day / 3600),
+                static_cast<long long>(t.seconds_of_day / 60 % 60),
+                static_cast<long long>(t.seconds_of_day % 60),
+                static_cast<long long>(t.micros / 1000));
   return buffer;
 }
 

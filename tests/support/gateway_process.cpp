@@ -292,6 +292,16 @@ GatewayProcess::GatewayProcess(GatewayOptions options) {
     port_ = options.port != 0 ? options.port : free_loopback_port();
     options.env["GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
   }
+  // The operations listener of a gateway (not of another server program) gets a free port too,
+  // so gateways started side by side never collide on the default 8090.
+  if (options.args.empty()) {
+    if (auto it = options.env.find("GATEWAY_OPS_LISTEN"); it != options.env.end()) {
+      ops_port_ = port_of_listen(it->second);
+    } else {
+      ops_port_ = free_loopback_port();
+      options.env["GATEWAY_OPS_LISTEN"] = "127.0.0.1:" + std::to_string(ops_port_);
+    }
+  }
 
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern =
@@ -339,6 +349,10 @@ GatewayProcess::~GatewayProcess() {
     kill9();
   }
   remove_temp_dir_unless_kept(temp_dir_);
+}
+
+std::string GatewayProcess::ops_base_url() const {
+  return "http://127.0.0.1:" + std::to_string(ops_port_);
 }
 
 std::string GatewayProcess::base_url() const {

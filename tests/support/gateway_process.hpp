@@ -79,6 +79,9 @@ class GatewayProcess {
   GatewayProcess& operator=(const GatewayProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The operations listener's port (GATEWAY_OPS_LISTEN; 0 for another server program).
+  std::uint16_t ops_port() const { return ops_port_; }
+  std::string ops_base_url() const;  // http://127.0.0.1:<ops port>
   std::string host() const { return "127.0.0.1"; }
   std::string base_url() const;  // http://127.0.0.1:<port>
   pid_t pid() const { return pid_; }
@@ -107,6 +110,7 @@ class GatewayProcess {
   std::string temp_dir_;
   std::string log_path_;
   std::uint16_t port_ = 0;
+  std::uint16_t ops_port_ = 0;
   std::string ready_path_ = "/healthz";
   pid_t pid_ = -1;
   std::optional<int> exit_code_;

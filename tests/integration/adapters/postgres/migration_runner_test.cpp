@@ -46,7 +46,8 @@ BOOST_AUTO_TEST_CASE(fresh_apply_then_rerun_is_a_no_op) {
   for (const char* table :
        {"vendors", "messages", "message_patients", "attachments", "deliveries", "delivery_sends",
         "delivery_documents", "patient_cache", "webhook_events", "audit_events", "relay_pacer",
-        "relay_vendor_turns", "relay_pacer_grants", "webhook_rejections"}) {
+        "relay_vendor_turns", "relay_pacer_grants", "webhook_rejections", "operators",
+        "operator_sessions", "relay_pauses"}) {
     pqxx::work tx(database.connection());
     BOOST_TEST(!tx.exec_params1("SELECT to_regclass($1)", std::string(table))[0].is_null(),
                "table " << table);

@@ -257,6 +257,39 @@ BOOST_AUTO_TEST_CASE(per_client_and_webhook_shares_must_hold_one_whole_body) {
   BOOST_TEST(config.webhooks.body_budget_bytes == 2097152u);
 }
 
+BOOST_AUTO_TEST_CASE(operations_listener_and_retention) {
+  CleanEnvironment env;
+  const auto defaults = load_config(std::nullopt);
+  BOOST_TEST(defaults.ops.listen_host == "127.0.0.1");
+  BOOST_TEST(defaults.ops.listen_port == 8090);
+  BOOST_TEST(defaults.ops.session_lifetime.count() == 1800);
+  BOOST_TEST(defaults.retention.content_days == 30);
+  BOOST_TEST(defaults.retention.records_days == 365);
+  BOOST_TEST(defaults.http.drain_delay.count() == 0);
+
+  env.set("GATEWAY_OPS_LISTEN", "0.0.0.0:9191");
+  env.set("GATEWAY_OPS_BULK_ACTION_CAP", "50");
+  env.set("GATEWAY_RETENTION_CONTENT_DAYS", "7");
+  env.set("GATEWAY_HTTP_DRAIN_DELAY_SECONDS", "4");
+  const auto config = load_config(std::nullopt);
+  BOOST_TEST(config.ops.listen_host == "0.0.0.0");
+  BOOST_TEST(config.ops.listen_port == 9191);
+  BOOST_TEST(config.ops.bulk_action_cap == 50u);
+  BOOST_TEST(config.retention.content_days == 7);
+  BOOST_TEST(config.http.drain_delay.count() == 4);
+
+  env.set("GATEWAY_OPS_LISTEN", "8090");
+  expect_error(std::nullopt, {"GATEWAY_OPS_LISTEN"});
+  env.set("GATEWAY_OPS_LISTEN", "127.0.0.1:8080");
+  expect_error(std::nullopt, {"GATEWAY_OPS_LISTEN", "must differ"});
+  env.set("GATEWAY_OPS_LISTEN", "127.0.0.1:9191");
+  env.set("GATEWAY_RETENTION_RECORDS_DAYS", "6");
+  expect_error(std::nullopt, {"retention.records_days"});
+  env.set("GATEWAY_RETENTION_RECORDS_DAYS", "30");
+  env.set("GATEWAY_OPS_TYPO", "1");
+  expect_error(std::nullopt, {"GATEWAY_OPS_TYPO"});
+}
+
 BOOST_AUTO_TEST_CASE(null_default_route_means_none) {
   CleanEnvironment env;
   const auto path = env.write_file(R"({"routing": {"default": null, "routes": {}}})");

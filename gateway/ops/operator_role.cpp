@@ -1,0 +1,26 @@
+// Role names as stored in operators.role and shown in the API; the order viewer < operator < admin
+// is the whole permission model.
+#include "gateway/ops/operator_role.hpp"
+
+namespace relay::ops {
+
+std::optional<Role> parse_role(std::string_view text) {
+  if (text == "viewer") return Role::viewer;
+  if (text == "operator") return Role::operator_role;
+  if (text == "admin") return Role::admin;
+  return std::nullopt;
+}
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::viewer:
+      return "viewer";
+    case Role::operator_role:
+      return "operator";
+    case Role::admin:
+      return "admin";
+  }
+  return "viewer";
+}
+
+}  // namespace relay::ops

@@ -1,0 +1,152 @@
+// The operations route table and its dispatch: authentication before any endpoint runs, the CSRF
+// header for cookie-authenticated changes, role checks, and the one place exceptions are mapped.
+#include "gateway/ops/ops_api.hpp"
+
+#include <charconv>
+
+#include "gateway/api/request_target.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/ops/login_endpoints.hpp"
+#include "gateway/ops/ops_responses.hpp"
+
+namespace relay::ops {
+namespace {
+
+constexpr std::uint64_t max_ops_body_bytes = 64 * 1024;
+
+bool changes_state(beast_http::verb method) {
+  return method != beast_http::verb::get && method != beast_http::verb::head &&
+         method != beast_http::verb::options;
+}
+
+http::Response unauthorized(unsigned version) {
+  auto response = error_response(beast_http::status::unauthorized, "unauthorized",
+                                 "Log in first: POST /ops/api/login.", version);
+  response.set(beast_http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+}  // namespace
+
+OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness)
+    : config_(config), operators_(pool), authenticator_(operators_) {
+  const auto live = [](OpsRequest& request) -> boost::asio::awaitable<http::Response> {
+    co_return json_response(beast_http::status::ok, boost::json::object{{"status", "ok"}},
+                            request.version());
+  };
+  add_route({beast_http::verb::get, "/livez", Access::anyone, live});
+  add_route({beast_http::verb::get, "/healthz", Access::anyone, live});
+  add_route({beast_http::verb::get, "/readyz", Access::anyone,
+             [&readiness](OpsRequest& request) { return readiness.answer(request.version()); }});
+  add_route({beast_http::verb::post, "/ops/api/login", Access::anyone,
+             LoginEndpoint(operators_, config_.ops, hashing_, login_throttle_)});
+  add_route(
+      {beast_http::verb::post, "/ops/api/logout", Access::viewer, LogoutEndpoint(operators_)});
+  add_route({beast_http::verb::get, "/ops/api/session", Access::viewer, &describe_session});
+}
+
+boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {
+  const unsigned version = request.version();
+  http::Response response;
+  try {
+    response = co_await dispatch(request);
+  } catch (const pqxx::broken_connection&) {
+    log::warn("ops.request_failed", {{"reason", "database unreachable"}});
+    response = error_response(beast_http::status::service_unavailable, "unavailable",
+                              "The database is unreachable; retry shortly.", version);
+    response.set(beast_http::field::retry_after, "5");
+  } catch (const pqxx::data_exception& failure) {
+    log::warn("ops.request_refused_by_database", {{"sqlstate", failure.sqlstate()}});
+    response =
+        error_response(beast_http::status::bad_request, "bad_request",
+                       "The request holds a value that cannot be stored or compared.", version);
+  } catch (const pqxx::sql_error& failure) {
+    log::error("ops.request_failed", {{"sqlstate", failure.sqlstate()}});
+    response = error_response(beast_http::status::internal_server_error, "internal",
+                              "An error has occurred.", version);
+  } catch (const std::exception& failure) {
+    log::error("ops.request_failed", {{"reason", failure.what()}});
+    response = error_response(beast_http::status::internal_server_error, "internal",
+                              "An error has occurred.", version);
+  }
+  if (request.method() == beast_http::verb::head) response.body().clear();
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> OpsApi::dispatch(http::Request& request) {
+  const unsigned version = request.version();
+  auto target = api::parse_request_target(request.target());
+  if (!target) {
+    co_return error_response(beast_http::status::bad_request, "bad_request",
+                             "The request URI is malformed.", version, "target");
+  }
+  auto found = router_.find(request.method(), target->path);
+  if (std::holds_alternative<NoRoute>(found)) {
+    co_return error_response(beast_http::status::not_found, "not_found",
+                             "No operations endpoint has this path.", version);
+  }
+  if (const auto* refused = std::get_if<MethodNotAllowed>(&found)) {
+    auto response = error_response(beast_http::status::method_not_allowed, "method_not_allowed",
+                                   "This endpoint does not take this method.", version);
+    response.set(beast_http::field::allow, refused->allow);
+    co_return response;
+  }
+  auto& match = std::get<RouteMatch>(found);
+  OpsRequest ops_request{request, std::move(*target), std::move(match.params), std::nullopt,
+                         Role::viewer};
+  if (match.route->access != Access::anyone) {
+    auto identity = co_await authenticator_.identify(request);
+    if (!identity) co_return unauthorized(version);
+    const auto role = parse_role(identity->session.role);
+    if (!role) co_return unauthorized(version);
+    if (identity->via_cookie && changes_state(request.method()) &&
+        !OperatorAuthenticator::carries_csrf_token(request, identity->session)) {
+      co_return error_response(beast_http::status::forbidden, "csrf",
+                               "A change made with the session cookie needs the X-CSRF-Token "
+                               "header (GET /ops/api/session gives it).",
+                               version);
+    }
+    if (!role_allows(*role, required_role(match.route->access))) {
+      co_return error_response(beast_http::status::forbidden, "forbidden",
+                               "Your role does not allow this.", version);
+    }
+    ops_request.session = std::move(identity->session);
+    ops_request.role = *role;
+  }
+  co_return co_await match.route->handler(ops_request);
+}
+
+http::RequestPrecheck make_ops_precheck() {
+  return [](const http::RequestHeader& header) -> std::optional<http::Response> {
+    const unsigned version = header.version();
+    const auto length_field = header.find(beast_http::field::content_length);
+    const bool chunked = header.find(beast_http::field::transfer_encoding) != header.end();
+    if (chunked) {
+      return error_response(beast_http::status::length_required, "length_required",
+                            "Operations requests with a body need a Content-Length.", version);
+    }
+    if (length_field == header.end()) return std::nullopt;
+    const std::string_view text = length_field->value();
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+    if (ec != std::errc() || end != text.data() + text.size() || length > max_ops_body_bytes) {
+      auto response = error_response(beast_http::status::payload_too_large, "payload_too_large",
+                                     "Operations request bodies are at most 64 KiB.", version);
+      response.keep_alive(false);
+      return response;
+    }
+    if (length > 0 && !path_of(header.target()).starts_with("/ops/")) {
+      auto response = error_response(beast_http::status::not_found, "not_found",
+                                     "No operations endpoint has this path.", version);
+      response.keep_alive(false);
+      return response;
+    }
+    return std::nullopt;
+  };
+}
+
+}  // namespace relay::ops

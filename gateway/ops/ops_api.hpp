@@ -1,0 +1,45 @@
+// The operations listener's API (GATEWAY_OPS_LISTEN): probes, operator login, and the operator
+// endpoints, dispatched through one route table with authentication, CSRF and role checks.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/operator_store.hpp"
+#include "gateway/api/readiness.hpp"
+#include "gateway/auth/login_throttle.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/ops/operator_authenticator.hpp"
+#include "gateway/ops/ops_router.hpp"
+
+namespace relay::ops {
+
+class OpsApi {
+ public:
+  OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness);
+
+  // Never throws: expected refusals are 4xx JSON naming the field; a database outage is 503 with
+  // Retry-After; anything else a logged 500 that discloses nothing.
+  boost::asio::awaitable<http::Response> handle(http::Request& request);
+
+  // Adds a route (the table is built in the constructor; later issues' endpoints add theirs).
+  void add_route(OpsRoute route) { router_.add(std::move(route)); }
+
+ private:
+  boost::asio::awaitable<http::Response> dispatch(http::Request& request);
+
+  const config::Config& config_;
+  pg::OperatorStore operators_;
+  OperatorAuthenticator authenticator_;
+  boost::asio::thread_pool hashing_{1};  // operator logins' PBKDF2
+  auth::LoginThrottle login_throttle_;
+  OpsRouter router_;
+};
+
+// The precheck of the operations listener (no I/O): 404 for an unknown path with a body, 413 for
+// a body over 64 KiB (its JSON bodies are small), 411 for a body without Content-Length.
+http::RequestPrecheck make_ops_precheck();
+
+}  // namespace relay::ops
