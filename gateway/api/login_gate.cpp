@@ -55,26 +55,42 @@ LoginGate::LoginGate(const config::AuthSettings& settings, pg::ConnectionPool& p
 
 boost::asio::awaitable<LoginOutcome> LoginGate::check(const std::string& user_name,
                                                       const std::string& password) {
-  const bool is_vendor = co_await vendor_names_.contains(user_name);
-  const auto decision = throttle_.begin_attempt(
-      user_name, is_vendor ? auth::NameKind::vendor : auth::NameKind::unknown,
-      auth::LoginThrottle::Clock::now());
+  bool listed = vendor_names_.contains(user_name);
+  const auto decision =
+      throttle_.begin_attempt(user_name, listed ? auth::NameKind::vendor : auth::NameKind::unknown,
+                              auth::LoginThrottle::Clock::now());
   if (!decision.allowed()) {
     // A name's own limit answers at once for both kinds; a full table only refuses unknown names,
     // so that refusal waits like a hash would.
     if (decision.table_full) co_await wait_like_a_hash();
     co_return refused(Kind::too_many_attempts, decision.retry_after);
   }
-  if (is_vendor) co_return co_await check_vendor(user_name, password);
-  co_return co_await check_unknown(password);
+  if (!listed && !failed_logins_.try_take(auth::TokenBucket::Clock::now())) {
+    // Past the failed-login limit an unlisted name gets neither a query nor a hash; a vendor
+    // added since the names were read is found by the reload this may start (one per interval).
+    co_await vendor_names_.reload_if_due();
+    listed = vendor_names_.contains(user_name);
+    if (!listed) {
+      co_await wait_like_a_hash();
+      co_return refused(Kind::too_many_attempts,
+                        failed_logins_.retry_after(auth::TokenBucket::Clock::now()));
+    }
+  }
+  // A listed name, or an unlisted one within the failed-login limit: one query either way, so
+  // below the limit both take the same steps.
+  const auto vendor = co_await pool_.run([&user_name](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return pg::VendorRepository::find_by_name(tx, user_name);
+  });
+  if (!listed && !vendor) co_return co_await check_unknown(password);
+  if (!listed) {  // a vendor added since the names were read
+    vendor_names_.add(user_name);
+    throttle_.mark_vendor(user_name);
+  }
+  co_return co_await check_vendor(user_name, password, vendor);
 }
 
 boost::asio::awaitable<LoginOutcome> LoginGate::check_unknown(const std::string& password) {
-  if (!failed_logins_.try_take(auth::TokenBucket::Clock::now())) {
-    co_await wait_like_a_hash();
-    co_return refused(Kind::too_many_attempts,
-                      failed_logins_.retry_after(auth::TokenBucket::Clock::now()));
-  }
   const auto hashed = co_await hashing_.run(auth::HashLane::unknown, [this, &password] {
     return auth::verify_password(password, decoy_hash_);
   });
@@ -86,15 +102,12 @@ boost::asio::awaitable<LoginOutcome> LoginGate::check_unknown(const std::string&
   co_return LoginOutcome{};
 }
 
-boost::asio::awaitable<LoginOutcome> LoginGate::check_vendor(const std::string& user_name,
-                                                             const std::string& password) {
-  const auto vendor = co_await pool_.run([&user_name](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    return pg::VendorRepository::find_by_name(tx, user_name);
-  });
+boost::asio::awaitable<LoginOutcome> LoginGate::check_vendor(
+    const std::string& user_name, const std::string& password,
+    const std::optional<pg::VendorCredentials>& vendor) {
   const auto vendor_id =
       co_await hashing_.run(auth::HashLane::vendor, [this, &vendor, &password]() {
-        if (!vendor) {  // removed since the names were read
+        if (!vendor) {  // listed, but no longer in the database
           (void)auth::verify_password(password, decoy_hash_);
           return std::int64_t{0};
         }

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/vendor_repository.hpp"
 #include "gateway/api/vendor_names.hpp"
 #include "gateway/auth/hashing_pool.hpp"
 #include "gateway/auth/login_throttle.hpp"
@@ -36,17 +37,22 @@ class LoginGate {
  public:
   LoginGate(const config::AuthSettings& settings, pg::ConnectionPool& pool);
 
-  // Checks the name and password. Unknown names never reach the database and are hashed (against
-  // a decoy, so they take as long as a vendor's) only while the failed-login limit allows; past it
-  // they are refused at once, answered after a timer about as long as a hash, so the answer time
-  // hides little of which names exist. Failures for a vendor's name are answered as an unknown
-  // name would be at that moment (429 or 503 instead of invalid_grant) for the same reason.
+  // Checks the name and password. A name not among the vendor names in memory takes a token of
+  // the failed-login limit first; with one it is looked up and hashed (against a decoy when
+  // unknown) like a vendor's, without one it gets neither query nor hash: 429, answered after a
+  // timer about as long as a hash, so the answer time hides little of which names exist. For the
+  // same reason a vendor's failed login is answered as an unknown name would be at that moment
+  // (429 or 503 instead of invalid_grant).
   boost::asio::awaitable<LoginOutcome> check(const std::string& user_name,
                                              const std::string& password);
 
  private:
-  boost::asio::awaitable<LoginOutcome> check_vendor(const std::string& user_name,
-                                                    const std::string& password);
+  // The hash of a vendor's password on the vendor lane (vendor: nullopt when the name is listed
+  // but no longer in the database), then the answer.
+  boost::asio::awaitable<LoginOutcome> check_vendor(
+      const std::string& user_name, const std::string& password,
+      const std::optional<pg::VendorCredentials>& vendor);
+  // The decoy hash on the unknown lane (503 when it is full), then invalid_grant.
   boost::asio::awaitable<LoginOutcome> check_unknown(const std::string& password);
   // A vendor's failed login takes a token of the failed-login limit; then this is the refusal an
   // unknown name would get now instead of its hash, or nullopt when it would be hashed.

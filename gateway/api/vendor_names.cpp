@@ -1,60 +1,35 @@
-// The name set behind VendorNames: one refresh at a time (a flag under the mutex), waiters poll
-// on a timer until a refresh that began after them has completed, bounded by a deadline.
+// The name set behind VendorNames: grown by names found in the database and by reloads that run
+// one at a time (a flag under the mutex), at most once per interval. Vendors are never deleted.
 #include "gateway/api/vendor_names.hpp"
 
 #include <exception>
 #include <vector>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "adapters/postgres/vendor_repository.hpp"
 
 namespace relay::api {
-namespace {
-// How often a caller waiting for a refresh in progress looks whether it has completed.
-constexpr std::chrono::milliseconds poll_step{25};
-// Past this (a very slow database), the name is answered from the names in memory.
-constexpr std::chrono::seconds longest_wait{10};
-}  // namespace
 
-VendorNames::VendorNames(pg::ConnectionPool& pool, std::chrono::milliseconds min_refresh_interval)
-    : pool_(pool), min_refresh_interval_(min_refresh_interval) {}
+VendorNames::VendorNames(pg::ConnectionPool& pool, std::chrono::milliseconds min_reload_interval)
+    : pool_(pool), min_reload_interval_(min_reload_interval) {}
 
-boost::asio::awaitable<bool> VendorNames::contains(const std::string& name) {
-  const auto arrived = Clock::now();
-  const auto deadline = arrived + min_refresh_interval_ + longest_wait;
-  const auto executor = co_await boost::asio::this_coro::executor;
-  boost::asio::steady_timer timer(executor);
-  while (Clock::now() < deadline) {
-    std::optional<Clock::time_point> refresh_started;
-    Clock::time_point wake;
-    {
-      std::lock_guard lock(mutex_);
-      if (names_.contains(name)) co_return true;
-      if (fresh_as_of_ && *fresh_as_of_ >= arrived) co_return false;
-      const auto now = Clock::now();
-      if (!refreshing_ && (!last_started_ || now - *last_started_ >= min_refresh_interval_)) {
-        refreshing_ = true;
-        last_started_ = now;
-        refresh_started = now;
-      } else {
-        wake = refreshing_ ? now + poll_step : *last_started_ + min_refresh_interval_;
-      }
-    }
-    if (refresh_started) {
-      co_await refresh(*refresh_started);
-      continue;
-    }
-    timer.expires_at(std::min(wake, deadline));
-    co_await timer.async_wait(boost::asio::use_awaitable);
-  }
+bool VendorNames::contains(const std::string& name) const {
   std::lock_guard lock(mutex_);
-  co_return names_.contains(name);
+  return names_.contains(name);
 }
 
-boost::asio::awaitable<void> VendorNames::refresh(Clock::time_point started) {
+void VendorNames::add(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  names_.insert(name);
+}
+
+boost::asio::awaitable<void> VendorNames::reload_if_due() {
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    if (reloading_ || (last_started_ && now - *last_started_ < min_reload_interval_)) co_return;
+    reloading_ = true;
+    last_started_ = now;
+  }
   std::vector<std::string> names;
   std::exception_ptr failure;
   try {
@@ -67,11 +42,8 @@ boost::asio::awaitable<void> VendorNames::refresh(Clock::time_point started) {
   }
   {
     std::lock_guard lock(mutex_);
-    refreshing_ = false;
-    if (!failure) {
-      names_ = std::unordered_set<std::string>(names.begin(), names.end());
-      fresh_as_of_ = started;
-    }
+    reloading_ = false;
+    if (!failure) names_.insert(names.begin(), names.end());
   }
   if (failure) std::rethrow_exception(failure);
 }

@@ -18,24 +18,25 @@ class VendorNames {
  public:
   using Clock = std::chrono::steady_clock;
 
-  VendorNames(pg::ConnectionPool& pool, std::chrono::milliseconds min_refresh_interval);
+  VendorNames(pg::ConnectionPool& pool, std::chrono::milliseconds min_reload_interval);
 
-  // True when a vendor (enabled or not) has this name. A name not in memory is looked for again in
-  // the names read by a refresh that began after this call did, so a vendor added a moment ago is
-  // found; refreshes run one at a time, at most one per min_refresh_interval, shared by every
-  // caller waiting for one (an unknown name may wait that long, on a timer).
-  boost::asio::awaitable<bool> contains(const std::string& name);
+  // True when the name is among the vendor names known to this process (no query).
+  bool contains(const std::string& name) const;
+  // Records a vendor name found in the database since the names were last read.
+  void add(const std::string& name);
+  // Reads every vendor name again (names are only ever added: vendors are disabled, never
+  // deleted), unless a reload is running or began less than
+  // min_reload_interval ago (then returns at once): one query per interval at most, however many
+  // callers ask. Database failures propagate.
+  boost::asio::awaitable<void> reload_if_due();
 
  private:
-  boost::asio::awaitable<void> refresh(Clock::time_point started);
-
   pg::ConnectionPool& pool_;
-  std::chrono::milliseconds min_refresh_interval_;
-  std::mutex mutex_;
+  std::chrono::milliseconds min_reload_interval_;
+  mutable std::mutex mutex_;
   std::unordered_set<std::string> names_;
-  bool refreshing_ = false;
-  std::optional<Clock::time_point> last_started_;  // the latest refresh begun
-  std::optional<Clock::time_point> fresh_as_of_;   // when the latest completed refresh began
+  bool reloading_ = false;
+  std::optional<Clock::time_point> last_started_;
 };
 
 }  // namespace relay::api

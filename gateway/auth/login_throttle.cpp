@@ -44,6 +44,14 @@ LoginThrottle::Decision LoginThrottle::begin_attempt(const std::string& user_nam
   return count(unknown_names_.at(user_name), now);
 }
 
+void LoginThrottle::mark_vendor(const std::string& user_name) {
+  std::lock_guard lock(mutex_);
+  // The unknown entry stays until its window ends (that table forgets in window order only).
+  if (const auto found = unknown_names_.find(user_name); found != unknown_names_.end()) {
+    vendor_names_.try_emplace(user_name, found->second);
+  }
+}
+
 void LoginThrottle::record_success(const std::string& user_name) {
   std::lock_guard lock(mutex_);
   vendor_names_.erase(user_name);

@@ -35,6 +35,9 @@ class LoginThrottle {
   // new unknown name that finds the table full is refused (until the oldest window ends) rather
   // than let through uncounted.
   Decision begin_attempt(const std::string& user_name, NameKind kind, Clock::time_point now);
+  // A name counted as unknown turned out to be a vendor's (added since the names were read): its
+  // attempts so far count as the vendor name's from now on.
+  void mark_vendor(const std::string& user_name);
   // A successful login forgets the (vendor) name's attempts.
   void record_success(const std::string& user_name);
 

@@ -99,4 +99,16 @@ BOOST_AUTO_TEST_CASE(success_of_a_vendor_does_not_clear_an_unknown_name) {
   BOOST_TEST(attempt(throttle, "ghost", NameKind::unknown, now).count() > 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_name_found_to_be_a_vendor_keeps_its_count) {
+  LoginThrottle throttle(3, 60s);
+  const auto now = LoginThrottle::Clock::now();
+  BOOST_TEST(attempt(throttle, "new-vendor", NameKind::unknown, now).count() == 0);
+  throttle.mark_vendor("new-vendor");
+  BOOST_TEST(attempt(throttle, "new-vendor", NameKind::vendor, now).count() == 0);
+  BOOST_TEST(attempt(throttle, "new-vendor", NameKind::vendor, now).count() == 0);
+  BOOST_TEST(attempt(throttle, "new-vendor", NameKind::vendor, now).count() > 0);
+  throttle.mark_vendor("never-seen");  // nothing to carry over
+  BOOST_TEST(attempt(throttle, "never-seen", NameKind::vendor, now).count() == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
