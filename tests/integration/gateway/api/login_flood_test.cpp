@@ -1,4 +1,4 @@
-// Integration test of POST /token under a flood of random user names against the real gateway:
+// Integration tests of POST /token under a flood of random user names against the real gateway:
 // a real vendor still logs in, intake still stores messages, and the flood is mostly refused.
 #include <boost/test/unit_test.hpp>
 
@@ -134,6 +134,37 @@ BOOST_AUTO_TEST_CASE(real_logins_and_intake_go_on_while_random_names_are_refused
   const auto throttled = client.post("/token", post_form_body(vendor), form_headers);
   BOOST_TEST(throttled.status == 429);
   BOOST_TEST(!throttled.header("Retry-After").empty());
+}
+
+// A failed-login limit small enough to spend by hand: two failures, then refusals.
+struct SpentLimitFixture : GatewayFixture {
+  SpentLimitFixture()
+      : GatewayFixture(default_routing_json(), R"("relay": {"enabled": false},
+          "auth": {"failed_logins_per_minute": 1, "failed_login_burst": 2,
+                   "vendor_names_refresh_ms": 10})") {}
+};
+
+BOOST_FIXTURE_TEST_CASE(past_the_failed_login_limit_unknown_names_are_refused_not_vendors,
+                        SpentLimitFixture) {
+  const auto vendor = add_vendor("acme");
+  auto client = anonymous_client();
+  const auto unknown = [&](const std::string& name) {
+    return client.post("/token", post_form_body({name, "guess"}), form_headers);
+  };
+  BOOST_TEST(unknown("nobody1").status == 400);
+  BOOST_TEST(unknown("nobody2").status == 400);
+  const auto refused = unknown("nobody3");
+  BOOST_TEST(refused.status == 429);
+  BOOST_TEST(refused.header("Retry-After") != "");
+  BOOST_TEST(parse_json(refused.body).at("error").as_string() == "invalid_grant");
+
+  // A vendor's wrong password is answered as an unknown name's is now; its right one logs in.
+  const VendorAccount wrong{vendor.name, vendor.password + "x"};
+  BOOST_TEST(client.post("/token", post_form_body(wrong), form_headers).status == 429);
+  BOOST_TEST(client.post("/token", post_form_body(vendor), form_headers).status == 200);
+  // A vendor added while the limit is spent is found by a reload of the names and logs in.
+  const auto added = add_vendor("added-later");
+  BOOST_TEST(client.post("/token", post_form_body(added), form_headers).status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
