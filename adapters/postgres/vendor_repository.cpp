@@ -1,5 +1,5 @@
-// SQL for vendor accounts: insert by the CLI, lookup by name (POST /token) and by id (token
-// checks). Statements are named constants; the name is the statement's name in metrics.
+// SQL for vendor accounts: insert by the CLI, lookups by name and all names (POST /token) and by
+// id (token checks). Statements are named constants; the name is the statement's name in metrics.
 #include "adapters/postgres/vendor_repository.hpp"
 
 namespace relay::pg {
@@ -23,6 +23,8 @@ constexpr const char* vendor_set_password_hash =
 constexpr const char* vendor_list =
     "SELECT v.id, v.name, v.disabled, (SELECT count(*) FROM messages m WHERE m.vendor_id = v.id) "
     "FROM vendors v ORDER BY v.name";
+
+constexpr const char* vendor_list_names = "SELECT name FROM vendors";
 
 std::optional<std::int64_t> returned_id(const pqxx::result& result) {
   if (result.empty()) return std::nullopt;
@@ -75,6 +77,12 @@ std::vector<VendorSummary> VendorRepository::list(pqxx::transaction_base& tx) {
                        row[3].as<std::int64_t>()});
   }
   return vendors;
+}
+
+std::vector<std::string> VendorRepository::list_names(pqxx::transaction_base& tx) {
+  std::vector<std::string> names;
+  for (const auto& row : tx.exec(vendor_list_names)) names.push_back(row[0].as<std::string>());
+  return names;
 }
 
 }  // namespace relay::pg

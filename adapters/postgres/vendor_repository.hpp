@@ -1,4 +1,4 @@
-// SQL for vendor accounts: creation and administration by the CLI, lookup for POST /token.
+// SQL for vendor accounts: creation and administration by the CLI, lookups for POST /token.
 // Passwords arrive already hashed (gateway/auth/password_hash.hpp); none is ever seen in clear.
 #pragma once
 
@@ -39,6 +39,8 @@ class VendorRepository {
   static std::optional<std::int64_t> set_password_hash(pqxx::work& tx, const std::string& name,
                                                        const std::string& password_hash);
   static std::vector<VendorSummary> list(pqxx::transaction_base& tx);
+  // Every vendor's name, enabled or not (POST /token tells existing names from unknown ones).
+  static std::vector<std::string> list_names(pqxx::transaction_base& tx);
 };
 
 }  // namespace relay::pg

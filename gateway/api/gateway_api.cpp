@@ -43,6 +43,7 @@ GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
       readiness_(readiness),
       intake_(pool),
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
+      login_gate_(config.auth, pool),
       active_vendors_(pool),
       webhook_path_(normalised_path(config.webhook_path)) {}
 

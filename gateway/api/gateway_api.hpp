@@ -10,10 +10,10 @@
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "gateway/api/active_vendors.hpp"
+#include "gateway/api/login_gate.hpp"
 #include "gateway/api/readiness.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/api/wire_format.hpp"
-#include "gateway/auth/login_throttle.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/http/http_types.hpp"
@@ -56,8 +56,8 @@ class GatewayApi {
   const auth::TokenSigner& tokens_;
   Readiness& readiness_;
   intake::IntakeService intake_;
-  boost::asio::thread_pool cpu_pool_;  // decoding, validation and password hashing
-  auth::LoginThrottle login_throttle_;
+  boost::asio::thread_pool cpu_pool_;  // decoding, validation and encoding (never password hashing)
+  LoginGate login_gate_;               // POST /token, with its own hashing threads
   ActiveVendors active_vendors_;
   std::string webhook_path_;  // normalised
 };

@@ -1,29 +1,36 @@
-// POST /token: the portal's OAuth2 password grant, answered as ASP.NET's OAuth server does.
-// The slow password hash runs on the CPU pool, never on an I/O or database thread.
+// POST /token: the portal's OAuth2 password grant, answered as ASP.NET's OAuth server does. The
+// decision is LoginGate's (throttles, hashing on its own threads); this maps it to the answer.
 #include <boost/json.hpp>
 
-#include "adapters/postgres/vendor_repository.hpp"
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/responses.hpp"
-#include "gateway/auth/password_hash.hpp"
 #include "gateway/domain/text.hpp"
-#include "gateway/http/offload.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::api {
 namespace {
 
-http::Response oauth_error(const char* error, const char* description, unsigned version) {
+http::Response oauth_error(beast_http::status status, const char* error, const char* description,
+                           unsigned version) {
   boost::json::object body{{"error", error}, {"error_description", description}};
-  return make_response(beast_http::status::bad_request, boost::json::serialize(body),
-                       WireFormat::json, version);
+  return make_response(status, boost::json::serialize(body), WireFormat::json, version);
 }
 
-// Verifying against this hash when the user name is unknown keeps the answer time the same, so
-// timing does not reveal which vendor names exist.
-const std::string& decoy_hash() {
-  static const std::string hash = auth::hash_password("relay-gateway-decoy-password");
-  return hash;
+http::Response oauth_error(const char* error, const char* description, unsigned version) {
+  return oauth_error(beast_http::status::bad_request, error, description, version);
+}
+
+// 429 and 503 tell the client when to try again; neither says which limit refused, nor whether
+// the name exists.
+http::Response refusal(const LoginOutcome& outcome, unsigned version) {
+  auto response =
+      outcome.kind == LoginOutcome::Kind::busy
+          ? oauth_error(beast_http::status::service_unavailable, "temporarily_unavailable",
+                        "Too many logins are being checked; try again later.", version)
+          : oauth_error(beast_http::status::too_many_requests, "invalid_grant",
+                        "Too many failed attempts; try again later.", version);
+  response.set(beast_http::field::retry_after, std::to_string(outcome.retry_after.count()));
+  return response;
 }
 
 }  // namespace
@@ -52,48 +59,21 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
   }
   const auto username = field("username");
   const auto password = field("password");
-  const auto retry_after =
-      login_throttle_.begin_attempt(username, auth::LoginThrottle::Clock::now());
-  if (retry_after.count() > 0) {
-    log::warn("token.throttled", {{"retry_after_seconds", std::to_string(retry_after.count())}});
-    auto response =
-        oauth_error("invalid_grant", "Too many failed attempts; try again later.", version);
-    response.result(beast_http::status::too_many_requests);
-    response.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
-    co_return response;
-  }
-
-  const auto vendor = co_await pool_.run([&username](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    return pg::VendorRepository::find_by_name(tx, username);
-  });
-  // PBKDF2 takes a good fraction of a CPU-second: the CPU pool, never an I/O or database thread.
-  const auto vendor_id = co_await http::run_on(
-      cpu_pool_.get_executor(), [&vendor, &password]() -> std::optional<std::int64_t> {
-        if (!vendor) {
-          (void)auth::verify_password(password, decoy_hash());
-          return std::nullopt;
-        }
-        if (!auth::verify_password(password, vendor->password_hash) || vendor->disabled) {
-          return std::nullopt;
-        }
-        return vendor->id;
-      });
-  if (!vendor_id) {
-    log::warn("token.refused", {{"reason", "invalid_grant"}});
+  const auto outcome = co_await login_gate_.check(username, password);
+  if (outcome.kind == LoginOutcome::Kind::invalid_grant) {
     co_return oauth_error("invalid_grant", "The user name or password is incorrect.", version);
   }
+  if (outcome.kind != LoginOutcome::Kind::issued) co_return refusal(outcome, version);
 
-  login_throttle_.record_success(username);
   const auto now = std::chrono::system_clock::now();
   const auto lifetime = tokens_.lifetime();
   boost::json::object body{
-      {"access_token", tokens_.issue(*vendor_id, now)},
+      {"access_token", tokens_.issue(outcome.vendor_id, now)},
       {"token_type", "bearer"},
       {"expires_in", lifetime.count()},
       {"userName", username},
   };
-  log::info("token.issued", {{"vendor_id", std::to_string(*vendor_id)}});
+  log::info("token.issued", {{"vendor_id", std::to_string(outcome.vendor_id)}});
   auto response = make_response(beast_http::status::ok, boost::json::serialize(body),
                                 WireFormat::json, version);
   response.set(beast_http::field::pragma, "no-cache");

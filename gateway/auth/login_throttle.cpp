@@ -1,41 +1,68 @@
-// Fixed-window attempt counting per user name (counted before the check, cleared on success);
-// memory is bounded: expired windows are dropped, and a full table tracks no new names.
+// Fixed-window attempt counting per user name (counted before the check, cleared on success).
+// Memory is bounded without failing open: unknown names live in a capped table that refuses.
 #include "gateway/auth/login_throttle.hpp"
+
+#include <algorithm>
 
 namespace relay::auth {
 
 LoginThrottle::LoginThrottle(std::size_t max_failures, std::chrono::seconds window,
-                             std::size_t max_tracked_names)
-    : max_failures_(max_failures), window_(window), max_tracked_names_(max_tracked_names) {}
+                             std::size_t max_tracked_unknown_names)
+    : max_failures_(max_failures),
+      window_(window),
+      max_tracked_unknown_names_(std::max<std::size_t>(max_tracked_unknown_names, 1)) {}
 
-std::chrono::seconds LoginThrottle::begin_attempt(const std::string& user_name,
-                                                  Clock::time_point now) {
+LoginThrottle::Decision LoginThrottle::count(Failures& failures, Clock::time_point now) const {
+  if (failures.count >= max_failures_) {
+    return {std::chrono::ceil<std::chrono::seconds>(failures.window_start + window_ - now), false};
+  }
+  ++failures.count;
+  return {};
+}
+
+LoginThrottle::Decision LoginThrottle::begin_attempt(const std::string& user_name, NameKind kind,
+                                                     Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  auto found = failures_.find(user_name);
-  if (found != failures_.end() && now >= found->second.window_start + window_) {
-    failures_.erase(found);
-    found = failures_.end();
+  if (kind == NameKind::vendor) {
+    auto [found, inserted] = vendor_names_.try_emplace(user_name, Failures{0, now});
+    if (!inserted && now >= found->second.window_start + window_) found->second = {0, now};
+    return count(found->second, now);
   }
-  if (found == failures_.end()) {
-    if (failures_.size() >= max_tracked_names_) forget_expired(now);
-    if (failures_.size() < max_tracked_names_) failures_.emplace(user_name, Failures{1, now});
-    return std::chrono::seconds(0);
+  forget_expired_unknown(now);
+  if (const auto found = unknown_names_.find(user_name); found != unknown_names_.end()) {
+    return count(found->second, now);
   }
-  if (found->second.count >= max_failures_) {
-    return std::chrono::ceil<std::chrono::seconds>(found->second.window_start + window_ - now);
+  if (unknown_names_.size() >= max_tracked_unknown_names_) {
+    // Fail closed: refuse until the oldest tracked window ends and makes room.
+    const auto oldest = unknown_names_.at(unknown_order_.front()).window_start;
+    return {std::max(std::chrono::seconds(1),
+                     std::chrono::ceil<std::chrono::seconds>(oldest + window_ - now)),
+            true};
   }
-  ++found->second.count;
-  return std::chrono::seconds(0);
+  unknown_names_.emplace(user_name, Failures{0, now});
+  unknown_order_.push_back(user_name);
+  return count(unknown_names_.at(user_name), now);
+}
+
+void LoginThrottle::mark_vendor(const std::string& user_name) {
+  std::lock_guard lock(mutex_);
+  // The unknown entry stays until its window ends (that table forgets in window order only).
+  if (const auto found = unknown_names_.find(user_name); found != unknown_names_.end()) {
+    vendor_names_.try_emplace(user_name, found->second);
+  }
 }
 
 void LoginThrottle::record_success(const std::string& user_name) {
   std::lock_guard lock(mutex_);
-  failures_.erase(user_name);
+  vendor_names_.erase(user_name);
 }
 
-void LoginThrottle::forget_expired(Clock::time_point now) {
-  for (auto it = failures_.begin(); it != failures_.end();) {
-    it = now >= it->second.window_start + window_ ? failures_.erase(it) : std::next(it);
+void LoginThrottle::forget_expired_unknown(Clock::time_point now) {
+  while (!unknown_order_.empty()) {
+    const auto found = unknown_names_.find(unknown_order_.front());
+    if (now < found->second.window_start + window_) return;
+    unknown_names_.erase(found);
+    unknown_order_.pop_front();
   }
 }
 

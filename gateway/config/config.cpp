@@ -373,6 +373,45 @@ const std::vector<Key>& keys() {
          c.retention.interval = std::chrono::seconds(read_integer(in, 10, 7 * 86400));
        }},
 
+      {"auth", "hash_threads", false,
+       [](Config& c, const Input& in) {
+         c.auth.hash_threads = static_cast<int>(read_integer(in, 1, 64));
+       }},
+      {"auth", "hash_queue_limit", false,
+       [](Config& c, const Input& in) {
+         c.auth.hash_queue_limit = static_cast<std::size_t>(read_integer(in, 1, 10000));
+       }},
+      {"auth", "hash_queue_reserved_for_vendors", false,
+       [](Config& c, const Input& in) {
+         c.auth.hash_queue_reserved_for_vendors =
+             static_cast<std::size_t>(read_integer(in, 0, 10000));
+       }},
+      {"auth", "failed_logins_per_minute", false,
+       [](Config& c, const Input& in) {
+         c.auth.failed_logins_per_minute = static_cast<std::size_t>(read_integer(in, 1, 1'000'000));
+       }},
+      {"auth", "failed_login_burst", false,
+       [](Config& c, const Input& in) {
+         c.auth.failed_login_burst = static_cast<std::size_t>(read_integer(in, 1, 1'000'000));
+       }},
+      {"auth", "max_failures_per_name", false,
+       [](Config& c, const Input& in) {
+         c.auth.max_failures_per_name = static_cast<std::size_t>(read_integer(in, 1, 1000));
+       }},
+      {"auth", "failure_window_seconds", false,
+       [](Config& c, const Input& in) {
+         c.auth.failure_window = std::chrono::seconds(read_integer(in, 1, 86400));
+       }},
+      {"auth", "max_tracked_unknown_names", false,
+       [](Config& c, const Input& in) {
+         c.auth.max_tracked_unknown_names =
+             static_cast<std::size_t>(read_integer(in, 1, 10'000'000));
+       }},
+      {"auth", "vendor_names_refresh_ms", false,
+       [](Config& c, const Input& in) {
+         c.auth.vendor_names_refresh = std::chrono::milliseconds(read_integer(in, 10, 600000));
+       }},
+
       {"tokens", "lifetime_seconds", false,
        [](Config& c, const Input& in) {
          c.tokens.lifetime = std::chrono::seconds(read_integer(in, 1, 7 * 86400));
@@ -419,8 +458,8 @@ const std::vector<Key>& keys() {
   return table;
 }
 
-constexpr std::string_view sections[] = {"http",  "database", "tokens", "intake",   "metriport",
-                                         "relay", "webhooks", "ops",    "retention"};
+constexpr std::string_view sections[] = {"http",  "database", "tokens", "intake",    "metriport",
+                                         "relay", "webhooks", "ops",    "retention", "auth"};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -650,6 +689,12 @@ void check_combination(const Config& config) {
   }
   if (config.retention.records_days < config.retention.content_days) {
     throw ConfigError("retention.records_days: must be at least retention.content_days");
+  }
+  // Reserving the whole queue for vendors would leave unknown names none: allowed (they are then
+  // always refused), but never more than the queue.
+  if (config.auth.hash_queue_reserved_for_vendors > config.auth.hash_queue_limit) {
+    throw ConfigError(
+        "auth.hash_queue_reserved_for_vendors: must not exceed auth.hash_queue_limit");
   }
   if (config.relay.backoff_base > config.relay.backoff_cap) {
     throw ConfigError("relay.backoff_base_ms: must not exceed relay.backoff_cap_ms");

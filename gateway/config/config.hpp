@@ -138,6 +138,21 @@ struct RetentionSettings {
   std::chrono::seconds interval{3600};  // how often each process tries (one at a time overall)
 };
 
+// POST /token under a login flood: password hashing on threads of its own with a bounded queue
+// (part of it reserved for existing vendors' names), a process-wide limit on failed logins, and
+// the per-name throttle.
+struct AuthSettings {
+  int hash_threads = 1;
+  std::size_t hash_queue_limit = 8;                 // hashes waiting for a thread, both lanes
+  std::size_t hash_queue_reserved_for_vendors = 4;  // of those, only vendors' names may take
+  std::size_t failed_logins_per_minute = 60;        // refill rate of the failed-login bucket
+  std::size_t failed_login_burst = 20;              // its capacity
+  std::size_t max_failures_per_name = 10;
+  std::chrono::seconds failure_window{300};
+  std::size_t max_tracked_unknown_names = 10000;
+  std::chrono::milliseconds vendor_names_refresh{1000};  // at most one reload of the names each
+};
+
 inline constexpr std::chrono::seconds lease_margin{5};
 
 struct Config {
@@ -151,6 +166,7 @@ struct Config {
   WebhookSettings webhooks;
   OpsSettings ops;
   RetentionSettings retention;
+  AuthSettings auth;
   std::string webhook_path = "/webhooks/metriport";
 };
 

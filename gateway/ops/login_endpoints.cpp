@@ -6,7 +6,6 @@
 
 #include "gateway/auth/password_hash.hpp"
 #include "gateway/domain/timestamps.hpp"
-#include "gateway/http/offload.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/ops/ops_responses.hpp"
 #include "gateway/ops/session_token.hpp"
@@ -82,26 +81,39 @@ boost::asio::awaitable<http::Response> LoginEndpoint::operator()(OpsRequest& req
   if (const auto* error = std::get_if<OpsError>(&parsed)) co_return error->to_response(version);
   const auto& form = std::get<LoginForm>(parsed);
 
-  const auto retry_after =
-      throttle_.begin_attempt(form.username, auth::LoginThrottle::Clock::now());
-  if (retry_after.count() > 0) {
+  const auto account = co_await store_.find_by_name(form.username);
+  // Counted before the password check, so parallel guesses cannot slip under the limit; the
+  // throttle fails closed for unknown names when its table is full.
+  const auto decision = throttle_.begin_attempt(
+      form.username, account ? auth::NameKind::vendor : auth::NameKind::unknown,
+      auth::LoginThrottle::Clock::now());
+  if (!decision.allowed()) {
     auto response =
         error_response(beast_http::status::too_many_requests, "too_many_attempts",
                        "Too many failed logins for this name; try again later.", version);
-    response.set(beast_http::field::retry_after, std::to_string(retry_after.count()));
+    response.set(beast_http::field::retry_after, std::to_string(decision.retry_after.count()));
     co_return response;
   }
 
-  const auto account = co_await store_.find_by_name(form.username);
-  // PBKDF2 takes a good fraction of a CPU-second: never on an I/O or database thread. Unknown
-  // names are checked against a decoy so the time does not tell which names exist.
-  const bool accepted = co_await http::run_on(hashing_.get_executor(), [&account, &form] {
+  // PBKDF2 takes a good fraction of a CPU-second: on its own bounded threads, never on an I/O or
+  // database thread. Unknown names are checked against a decoy so the time does not tell which
+  // names exist; known operators have a lane unknown names cannot fill.
+  const auto lane = account ? auth::HashLane::vendor : auth::HashLane::unknown;
+  const auto checked = co_await hashing_.run(lane, [&account, &form] {
     if (!account) {
       (void)auth::verify_password(form.password, decoy_hash());
       return false;
     }
     return auth::verify_password(form.password, account->password_hash) && !account->disabled;
   });
+  if (!checked) {
+    auto response =
+        error_response(beast_http::status::service_unavailable, "busy",
+                       "Too many logins are being checked; try again shortly.", version);
+    response.set(beast_http::field::retry_after, "1");
+    co_return response;
+  }
+  const bool accepted = *checked;
   if (!accepted) {
     log::warn("ops.login_refused", {{"reason", "invalid credentials"}});
     co_return error_response(beast_http::status::unauthorized, "invalid_credentials",

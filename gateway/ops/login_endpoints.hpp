@@ -3,9 +3,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "adapters/postgres/operator_store.hpp"
+#include "gateway/auth/hashing_pool.hpp"
 #include "gateway/auth/login_throttle.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/ops/ops_request.hpp"
@@ -15,18 +15,19 @@ namespace relay::ops {
 class LoginEndpoint {
  public:
   LoginEndpoint(pg::OperatorStore& store, const config::OpsSettings& settings,
-                boost::asio::thread_pool& hashing, auth::LoginThrottle& throttle)
+                auth::HashingPool& hashing, auth::LoginThrottle& throttle)
       : store_(store), settings_(settings), hashing_(hashing), throttle_(throttle) {}
 
   // {"username","password"} -> 200 {"token","expires_in","role","csrf_token"} and the cookie;
   // 400 naming the field for a malformed body, 401 for wrong credentials or a disabled operator,
-  // 429 with Retry-After after too many failures for the name.
+  // 429 with Retry-After after too many failures for the name, 503 with Retry-After while the
+  // password checks are queued to capacity.
   boost::asio::awaitable<http::Response> operator()(OpsRequest& request);
 
  private:
   pg::OperatorStore& store_;
   const config::OpsSettings& settings_;
-  boost::asio::thread_pool& hashing_;
+  auth::HashingPool& hashing_;
   auth::LoginThrottle& throttle_;
 };
 

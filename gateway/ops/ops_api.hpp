@@ -3,11 +3,11 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/operator_store.hpp"
 #include "gateway/api/readiness.hpp"
+#include "gateway/auth/hashing_pool.hpp"
 #include "gateway/auth/login_throttle.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/http/http_types.hpp"
@@ -33,7 +33,8 @@ class OpsApi {
   const config::Config& config_;
   pg::OperatorStore operators_;
   OperatorAuthenticator authenticator_;
-  boost::asio::thread_pool hashing_{1};  // operator logins' PBKDF2
+  // Operator logins' PBKDF2: one thread of its own, so a vendor login flood cannot delay it.
+  auth::HashingPool hashing_{1, 8, 4, std::chrono::milliseconds(200)};
   auth::LoginThrottle login_throttle_;
   OpsRouter router_;
 };

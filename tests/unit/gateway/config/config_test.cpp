@@ -126,6 +126,10 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_TEST(config.http.body_rate_grace.count() == 5);
   BOOST_TEST(config.metriport.request_timeout.count() == 30);
   BOOST_TEST(config.metriport.send_window.count() == 60);
+  BOOST_TEST(config.auth.hash_threads == 1);
+  BOOST_TEST(config.auth.hash_queue_limit == 8u);
+  BOOST_TEST(config.auth.failed_logins_per_minute == 60u);
+  BOOST_TEST(config.auth.max_tracked_unknown_names == 10000u);
 }
 
 BOOST_AUTO_TEST_CASE(relay_and_metriport_sections) {
@@ -224,6 +228,60 @@ BOOST_AUTO_TEST_CASE(vendor_routes_come_before_the_global_table) {
       env.write_file(
           R"({"routing": {"vendors": {"acme": {"default": {"intended_recipient_npi": []}}}}})"),
       {"routing.vendors.acme.default.destination"});
+}
+
+BOOST_AUTO_TEST_CASE(auth_section_defaults_file_and_environment) {
+  CleanEnvironment env;
+  const auto defaults = load_config(std::nullopt);
+  BOOST_TEST(defaults.auth.hash_threads == 1);
+  BOOST_TEST(defaults.auth.hash_queue_limit == 8u);
+  BOOST_TEST(defaults.auth.hash_queue_reserved_for_vendors == 4u);
+  BOOST_TEST(defaults.auth.failed_logins_per_minute == 60u);
+  BOOST_TEST(defaults.auth.failed_login_burst == 20u);
+  BOOST_TEST(defaults.auth.max_failures_per_name == 10u);
+  BOOST_TEST(defaults.auth.failure_window.count() == 300);
+  BOOST_TEST(defaults.auth.max_tracked_unknown_names == 10000u);
+  BOOST_TEST(defaults.auth.vendor_names_refresh.count() == 1000);
+
+  const auto path = env.write_file(R"({"auth": {
+    "hash_threads": 2, "hash_queue_limit": 16, "hash_queue_reserved_for_vendors": 16,
+    "failed_logins_per_minute": 30, "failed_login_burst": 5, "max_failures_per_name": 3,
+    "failure_window_seconds": 60, "max_tracked_unknown_names": 100,
+    "vendor_names_refresh_ms": 250}})");
+  const auto config = load_config(path);
+  BOOST_TEST(config.auth.hash_threads == 2);
+  BOOST_TEST(config.auth.hash_queue_limit == 16u);
+  BOOST_TEST(config.auth.hash_queue_reserved_for_vendors == 16u);  // unknown names get none
+  BOOST_TEST(config.auth.failed_logins_per_minute == 30u);
+  BOOST_TEST(config.auth.failed_login_burst == 5u);
+  BOOST_TEST(config.auth.max_failures_per_name == 3u);
+  BOOST_TEST(config.auth.failure_window.count() == 60);
+  BOOST_TEST(config.auth.max_tracked_unknown_names == 100u);
+  BOOST_TEST(config.auth.vendor_names_refresh.count() == 250);
+
+  env.set("GATEWAY_AUTH_HASH_THREADS", "3");
+  env.set("GATEWAY_AUTH_FAILED_LOGINS_PER_MINUTE", "600");
+  const auto overridden = load_config(path);
+  BOOST_TEST(overridden.auth.hash_threads == 3);
+  BOOST_TEST(overridden.auth.failed_logins_per_minute == 600u);
+  env.set("GATEWAY_AUTH_HASH_THREAD", "3");
+  expect_error(path, {"GATEWAY_AUTH_HASH_THREAD", "unknown setting"});
+}
+
+BOOST_AUTO_TEST_CASE(auth_limits_are_checked) {
+  CleanEnvironment env;
+  expect_error(env.write_file(R"({"auth": {"hash_queue_limit": 4,
+                                           "hash_queue_reserved_for_vendors": 5}})"),
+               {"auth.hash_queue_reserved_for_vendors", "auth.hash_queue_limit"});
+  expect_error(env.write_file(R"({"auth": {"hash_threads": 0}})"), {"auth.hash_threads", "1..64"});
+  expect_error(env.write_file(R"({"auth": {"failed_logins_per_minute": 0}})"),
+               {"auth.failed_logins_per_minute"});
+  expect_error(env.write_file(R"({"auth": {"max_tracked_unknown_names": 0}})"),
+               {"auth.max_tracked_unknown_names"});
+  expect_error(env.write_file(R"({"auth": {"vendor_names_refresh_ms": 5}})"),
+               {"auth.vendor_names_refresh_ms", "10..600000"});
+  expect_error(env.write_file(R"({"auth": {"hash_queue": 4}})"),
+               {"auth.hash_queue", "unknown key"});
 }
 
 BOOST_AUTO_TEST_CASE(body_budget_must_hold_one_whole_body) {
