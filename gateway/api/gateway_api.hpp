@@ -10,6 +10,7 @@
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "gateway/api/active_vendors.hpp"
+#include "gateway/api/ignored_webhook_fields.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/api/wire_format.hpp"
 #include "gateway/auth/login_throttle.hpp"
@@ -27,6 +28,9 @@ class GatewayApi {
 
   // Never throws: infrastructure failures become a logged, undisclosing 500.
   boost::asio::awaitable<http::Response> handle(http::Request& request);
+
+  // Webhook fields accepted without being known, counted since the process started.
+  const IgnoredWebhookFields& ignored_webhook_fields() const { return ignored_webhook_fields_; }
 
  private:
   // path: target.path as normalised_path() gives it.
@@ -59,6 +63,7 @@ class GatewayApi {
   auth::LoginThrottle login_throttle_;
   ActiveVendors active_vendors_;
   std::string webhook_path_;  // normalised
+  IgnoredWebhookFields ignored_webhook_fields_;
 };
 
 }  // namespace relay::api
