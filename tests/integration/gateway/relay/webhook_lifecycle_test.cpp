@@ -1,6 +1,6 @@
-// Integration tests of the Draft-to-Sent lifecycle driven by the simulator's signed webhooks:
-// Sent when every patient's delivery completed, failures kept visible, duplicates, reordering,
-// replays and early webhooks harmless, and a lost webhook recovered by the reconciler.
+// Integration tests of the Draft-to-Sent lifecycle driven by signed webhooks: Sent when every
+// patient's delivery completed, failures kept visible, duplicates, reordering, replays, early
+// webhooks and fields Metriport adds harmless, and a lost webhook recovered by the reconciler.
 #include <fstream>
 #include <thread>
 
