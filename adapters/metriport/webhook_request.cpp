@@ -259,16 +259,6 @@ class FieldReader {
     return lower_ascii(*found);
   }
 
-  void only_keys(const json::object& object, std::string_view path,
-                 std::initializer_list<std::string_view> allowed) {
-    if (rejection) return;
-    for (const auto& member : object) {
-      bool known = false;
-      for (const auto name : allowed) known = known || member.key() == name;
-      if (!known) return fail(child_path(path, member.key()), "unknown field");
-    }
-  }
-
  private:
   const json::value* present(const json::object& parent, std::string_view parent_path,
                              std::string_view key) {
@@ -291,8 +281,6 @@ WebhookMeta read_meta(FieldReader& reader, const json::object& meta) {
 }
 
 MessageStatusWebhook read_status_payload(FieldReader& reader, const json::object& payload) {
-  reader.only_keys(payload, "payload",
-                   {"id", "patientId", "status", "sentAt", "completedAt", "reason"});
   MessageStatusWebhook read;
   read.id = reader.uuid(payload, "payload", "id");
   read.patient_id = reader.uuid(payload, "payload", "patientId");
@@ -306,9 +294,24 @@ MessageStatusWebhook read_status_payload(FieldReader& reader, const json::object
   return read;
 }
 
-// ping and message.status allow no meta keys beyond the base webhook metadata.
-void only_meta_keys(FieldReader& reader, const json::object& meta) {
-  reader.only_keys(meta, "meta", {"messageId", "requestId", "when", "type", "data"});
+// Keys of object outside known go to the request's ignored fields (their values are not read:
+// Metriport's schemas drop unknown keys, so a field it adds must not refuse the event).
+void note_unknown_keys(const json::object& object, std::string_view path,
+                       std::initializer_list<std::string_view> known, WebhookRequest& request) {
+  for (const auto& member : object) {
+    bool is_known = false;
+    for (const auto name : known) is_known = is_known || member.key() == name;
+    if (is_known) continue;
+    ++request.ignored_field_count;
+    if (request.ignored_fields.size() < webhook_max_listed_ignored_fields) {
+      request.ignored_fields.push_back(child_path(path, member.key()));
+    }
+  }
+}
+
+// The base webhook metadata Metriport's schemas define for every type.
+void note_unknown_meta_keys(const json::object& meta, WebhookRequest& request) {
+  note_unknown_keys(meta, "meta", {"messageId", "requestId", "when", "type", "data"}, request);
 }
 
 }  // namespace
@@ -326,16 +329,20 @@ std::variant<WebhookRequest, WebhookRejection> parse_webhook_request(std::string
   if (!reader) return std::move(*reader.rejection);
 
   if (request.meta.type == "ping") {
-    only_meta_keys(reader, *meta);
-    reader.only_keys(root, "", {"meta", "ping"});
+    note_unknown_keys(root, "", {"meta", "ping"}, request);
+    note_unknown_meta_keys(*meta, request);
     PingWebhook ping;
     ping.ping = reader.text(root, "", "ping", 0, max_ping_units).value_or("");
     request.body = std::move(ping);
   } else if (request.meta.type == "message.status") {
-    only_meta_keys(reader, *meta);
-    reader.only_keys(root, "", {"meta", "payload"});
+    note_unknown_keys(root, "", {"meta", "payload"}, request);
+    note_unknown_meta_keys(*meta, request);
     const json::object* payload = reader.object(root, "", "payload");
-    if (payload != nullptr) request.body = read_status_payload(reader, *payload);
+    if (payload != nullptr) {
+      request.body = read_status_payload(reader, *payload);
+      note_unknown_keys(*payload, "payload",
+                        {"id", "patientId", "status", "sentAt", "completedAt", "reason"}, request);
+    }
   } else {
     request.body = OtherWebhook{};
   }

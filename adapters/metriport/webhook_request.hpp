@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace relay::metriport {
 
@@ -32,9 +33,17 @@ struct MessageStatusWebhook {
 
 struct OtherWebhook {};  // any other meta.type: recorded and counted, not interpreted
 
+inline constexpr std::size_t webhook_max_listed_ignored_fields = 16;
+
 struct WebhookRequest {
   WebhookMeta meta;
   std::variant<PingWebhook, MessageStatusWebhook, OtherWebhook> body;
+  // Keys a ping or message.status carried beyond the known ones (Metriport may add fields; its own
+  // zod schemas drop unknown keys), accepted and not interpreted. Paths as rejections show them
+  // ("payload.newField", "meta.*" for an unusual name), the first
+  // webhook_max_listed_ignored_fields of them; ignored_field_count counts them all.
+  std::vector<std::string> ignored_fields;
+  std::size_t ignored_field_count = 0;
 };
 
 // Why a body was refused: the JSON path and the rule, e.g. {"payload.status", "must be completed
@@ -50,11 +59,11 @@ inline constexpr std::size_t webhook_max_depth = 32;
 // Rules: the body is one JSON object (valid UTF-8, no duplicate keys at any depth, nested at most
 // webhook_max_depth levels). meta is required: messageId (1..255 UTF-16 units), type (1..100),
 // when (YYYY-MM-DDTHH:MM:SS[.fraction] with Z or +-HH:MM), requestId (optional string, <= 255),
-// data (optional, any JSON). "ping": top level exactly meta + ping (string <= 1000), no other meta
-// keys. "message.status": top level exactly meta + payload, no other meta keys, payload exactly id
-// and patientId (UUIDs), status (completed|failed), sentAt, completedAt (date-times) and optional
-// reason (1..5000 UTF-16 units). Other types: meta as above but extra meta keys and any other top
-// level keys are accepted. The raw size limit is the caller's.
+// data (optional, any JSON). "ping": meta + ping (string <= 1000). "message.status": meta +
+// payload with id and patientId (UUIDs), status (completed|failed), sentAt, completedAt
+// (date-times) and optional reason (1..5000 UTF-16 units). Unknown keys at the top, in meta or in
+// payload are accepted with any value and listed in ignored_fields. Other types: meta as above and
+// anything else, not interpreted (nor listed). The raw size limit is the caller's.
 std::variant<WebhookRequest, WebhookRejection> parse_webhook_request(std::string_view raw_body);
 
 }  // namespace relay::metriport

@@ -10,6 +10,7 @@
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "gateway/api/active_vendors.hpp"
+#include "gateway/api/ignored_webhook_fields.hpp"
 #include "gateway/api/login_gate.hpp"
 #include "gateway/api/readiness.hpp"
 #include "gateway/api/request_target.hpp"
@@ -28,6 +29,9 @@ class GatewayApi {
 
   // Never throws: infrastructure failures become a logged, undisclosing 500.
   boost::asio::awaitable<http::Response> handle(http::Request& request);
+
+  // Webhook fields accepted without being known, counted since the process started.
+  const IgnoredWebhookFields& ignored_webhook_fields() const { return ignored_webhook_fields_; }
 
  private:
   // path: target.path as normalised_path() gives it.
@@ -60,6 +64,7 @@ class GatewayApi {
   LoginGate login_gate_;               // POST /token, with its own hashing threads
   ActiveVendors active_vendors_;
   std::string webhook_path_;  // normalised
+  IgnoredWebhookFields ignored_webhook_fields_;
 };
 
 }  // namespace relay::api

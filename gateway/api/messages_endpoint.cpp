@@ -1,5 +1,6 @@
 // The OutgoingSecureMessages endpoints: POST (store or draft), GET by ExternalId, and search.
 // Every query is scoped to the authenticated vendor: another vendor's message is not found.
+#include "adapters/portal/form_codec.hpp"
 #include "adapters/portal/json_codec.hpp"
 #include "adapters/portal/paged_list.hpp"
 #include "adapters/portal/xml_codec.hpp"
@@ -17,6 +18,19 @@ namespace {
 
 std::string encode(const portal::OutgoingSecureMessageModel& model, WireFormat format) {
   return format == WireFormat::xml ? portal::encode_xml(model) : portal::encode_json(model);
+}
+
+domain::Outcome<portal::OutgoingSecureMessageModel> decode(std::string_view body,
+                                                           ContentTypeCheck type,
+                                                           const portal::DecodeLimits& limits) {
+  switch (type) {
+    case ContentTypeCheck::xml:
+      return portal::decode_xml(body, limits);
+    case ContentTypeCheck::form:
+      return portal::decode_form(body, limits);
+    default:
+      return portal::decode_json(body, limits);
+  }
 }
 
 http::Response not_acceptable(unsigned version) {
@@ -42,28 +56,24 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
                                                                 const std::string& vendor_name) {
   const unsigned version = request.version();
   const auto content_type = classify_content_type(request[beast_http::field::content_type]);
-  if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
-    co_return unsupported_media_type_response(version);
-  }
+  if (!is_message_body_type(content_type)) co_return unsupported_media_type_response(version);
+  // A form is a request format only: its answer is JSON unless Accept asks for XML.
   const auto request_format =
       content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
   const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
   if (!answer_format) co_return not_acceptable(version);
 
   // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.
-  auto validated =
-      co_await http::run_on(cpu_pool_.get_executor(),
-                            [this, &request, &vendor_name,
-                             request_format]() -> domain::Outcome<domain::ValidatedMessage> {
-                              portal::DecodeLimits limits;
-                              limits.max_bytes = config_.http.body_limit_bytes;
-                              auto decoded = request_format == WireFormat::xml
-                                                 ? portal::decode_xml(request.body(), limits)
-                                                 : portal::decode_json(request.body(), limits);
-                              if (!decoded) return decoded.take_error();
-                              return intake::validate_message(decoded.value(), config_.intake,
-                                                              config_.routing, vendor_name);
-                            });
+  auto validated = co_await http::run_on(
+      cpu_pool_.get_executor(),
+      [this, &request, &vendor_name, content_type]() -> domain::Outcome<domain::ValidatedMessage> {
+        portal::DecodeLimits limits;
+        limits.max_bytes = config_.http.body_limit_bytes;
+        auto decoded = decode(request.body(), content_type, limits);
+        if (!decoded) return decoded.take_error();
+        return intake::validate_message(decoded.value(), config_.intake, config_.routing,
+                                        vendor_name);
+      });
   if (!validated) co_return error_response(validated.error(), *answer_format, version);
 
   auto stored = co_await intake_.submit(vendor_id, validated.value());

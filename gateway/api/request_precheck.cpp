@@ -77,8 +77,8 @@ http::Response unsupported_media_type_response(unsigned version) {
   return error_response(
       domain::RequestError::plain(
           domain::ErrorKind::unsupported_media_type,
-          "The request's Content-Type must be application/json, text/json, application/xml or "
-          "text/xml, in UTF-8."),
+          "The request's Content-Type must be application/json, text/json, application/xml, "
+          "text/xml or application/x-www-form-urlencoded, in UTF-8."),
       WireFormat::json, version);
 }
 
@@ -143,8 +143,7 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
       return unauthorized_response(version, authorization != header.end());
     }
     if (path == paths::messages && header.method() == beast_http::verb::post) {
-      const auto content_type = classify_content_type(header[beast_http::field::content_type]);
-      if (content_type != ContentTypeCheck::json && content_type != ContentTypeCheck::xml) {
+      if (!is_message_body_type(classify_content_type(header[beast_http::field::content_type]))) {
         return unsupported_media_type_response(version);
       }
     }

@@ -37,7 +37,7 @@ http::Response malformed_target_response(unsigned version);
 // 404 in ASP.NET's words, for a path no route serves.
 http::Response not_found_response(unsigned version);
 
-// 415 for a POST whose Content-Type is neither JSON nor XML in UTF-8.
+// 415 for a POST whose Content-Type is not JSON, XML or a form in UTF-8.
 http::Response unsupported_media_type_response(unsigned version);
 
 // The Metriport webhook receiver: no bearer token (Metriport signs the body instead), its own
@@ -50,8 +50,9 @@ struct WebhookRoute {
 // The precheck for http::Server (no I/O, no database). On the header alone it answers:
 // 400 for a malformed target; 404 for an unknown path with a body; 401 for the message routes
 // without a valid bearer token, and for the webhook path without a signature header; 415 for a
-// POST of messages whose Content-Type is not JSON or XML; 413 for /token with a Content-Length
-// over token_body_limit, and for the webhook path over its limit. Otherwise nullopt.
+// POST of messages whose Content-Type is not JSON, XML or application/x-www-form-urlencoded; 413
+// for /token with a Content-Length over token_body_limit, and for the webhook path over its
+// limit. Otherwise nullopt.
 // `tokens` must outlive the returned function.
 http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens,
                                     std::size_t token_body_limit = 64 * 1024,

@@ -27,6 +27,22 @@ std::optional<std::string> immediate_outcome(const metriport::WebhookRequest& ev
   return "recorded";
 }
 
+// Fields Metriport added that the gateway does not know: accepted (as Metriport's own schemas do),
+// counted, and each path logged once per process so operators learn of the change.
+void note_ignored_fields(IgnoredWebhookFields& tally, const metriport::WebhookRequest& event) {
+  const auto sighting = tally.record(event.ignored_fields, event.ignored_field_count);
+  for (const auto& path : sighting.first_seen) {
+    log::warn("webhook.field_ignored", {{"field", path}, {"type", event.meta.type}});
+  }
+  if (sighting.remembered_paths_full) {
+    log::warn(
+        "webhook.field_ignored",
+        {{"field", "*"},
+         {"reason", "more than " + std::to_string(IgnoredWebhookFields::max_remembered_paths) +
+                        " distinct fields: further ones are counted, not logged"}});
+  }
+}
+
 constexpr std::string_view unstorable_reason =
     "body: holds a value PostgreSQL cannot store (a NUL character or an out-of-range number)";
 
@@ -66,6 +82,7 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     co_return json_answer(beast_http::status::bad_request, {{"message", reason}}, version);
   }
   const auto& event = std::get<metriport::WebhookRequest>(parsed);
+  if (event.ignored_field_count > 0) note_ignored_fields(ignored_webhook_fields_, event);
   std::optional<std::string> metriport_message_id;
   if (const auto* status = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
     metriport_message_id = status->id;

@@ -59,7 +59,13 @@ ContentTypeCheck classify_content_type(std::string_view content_type) {
   const std::string lower = domain::to_lower_ascii(type);
   if (lower == "application/json" || lower == "text/json") return ContentTypeCheck::json;
   if (lower == "application/xml" || lower == "text/xml") return ContentTypeCheck::xml;
+  if (lower == "application/x-www-form-urlencoded") return ContentTypeCheck::form;
   return ContentTypeCheck::unsupported;
+}
+
+bool is_message_body_type(ContentTypeCheck check) {
+  return check == ContentTypeCheck::json || check == ContentTypeCheck::xml ||
+         check == ContentTypeCheck::form;
 }
 
 namespace {

@@ -9,11 +9,14 @@ namespace relay::api {
 
 enum class WireFormat { json, xml };
 
-enum class ContentTypeCheck { json, xml, missing, unsupported };
+enum class ContentTypeCheck { json, xml, form, missing, unsupported };
 
-// application/json, text/json (+json suffixes) or application/xml, text/xml; a charset other than
-// UTF-8 is unsupported.
+// application/json, text/json (+json suffixes), application/xml, text/xml or (request bodies only)
+// application/x-www-form-urlencoded; a charset other than UTF-8 is unsupported.
 ContentTypeCheck classify_content_type(std::string_view content_type);
+
+// True for the request formats POST /api/OutgoingSecureMessages reads (JSON, XML, a form).
+bool is_message_body_type(ContentTypeCheck check);
 
 // The answer format for an Accept header; nullopt when it accepts neither JSON nor XML (406).
 std::optional<WireFormat> format_from_accept(std::string_view accept, WireFormat fallback);

@@ -324,11 +324,12 @@ domain::Outcome<domain::ValidatedMessage> validate_message(
 
   auto route = routing.route_for(vendor_name, message.from_external_id);
   if (!route) {
-    auto error = domain::RequestError::field("model.FromSecureRecipientExternalId",
-                                             "No Metriport route is configured for sender '" +
-                                                 message.from_external_id +
-                                                 "' and there is no default route.",
-                                             domain::ErrorKind::unprocessable);
+    // The field is named, never its value (errors do not echo what the client sent).
+    auto error = domain::RequestError::field(
+        "model.FromSecureRecipientExternalId",
+        "No Metriport route is configured for this FromSecureRecipientExternalId (the sender) and "
+        "there is no default route.",
+        domain::ErrorKind::unprocessable);
     error.message = "The message cannot be relayed.";
     return error;
   }

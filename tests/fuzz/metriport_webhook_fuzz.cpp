@@ -1,5 +1,5 @@
 // libFuzzer target for the webhook body reader and signature check: no input crashes them, every
-// accepted body has the fields the gateway relies on, and every rejection stays short.
+// accepted body has the fields the gateway relies on (ignored ones safe to log), rejections short.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -31,7 +31,25 @@ bool is_lower_uuid(std::string_view text) {
   return true;
 }
 
+// Ignored field paths are logged: short, and only identifier characters, dots and '*'.
+void check_ignored_fields(const WebhookRequest& request) {
+  require(request.ignored_fields.size() <= webhook_max_listed_ignored_fields);
+  require(request.ignored_fields.size() <= request.ignored_field_count);
+  if (request.ignored_field_count > request.ignored_fields.size()) {
+    require(request.ignored_fields.size() == webhook_max_listed_ignored_fields);
+  }
+  for (const auto& path : request.ignored_fields) {
+    require(!path.empty() && path.size() <= 8 + 64);
+    for (const char c : path) {
+      require((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == '*');
+    }
+  }
+  if (std::holds_alternative<OtherWebhook>(request.body)) require(request.ignored_field_count == 0);
+}
+
 void check_request(const WebhookRequest& request) {
+  check_ignored_fields(request);
   require(!request.meta.message_id.empty());
   require(!request.meta.type.empty());
   require(!request.meta.when.empty());

@@ -148,6 +148,13 @@ BOOST_AUTO_TEST_CASE(no_route_for_the_sender_is_422) {
   const auto answer = client.post("/api/OutgoingSecureMessages", sample("message-integrator.json"));
   BOOST_TEST(answer.status == 422);
   BOOST_TEST(names_field(answer, "model.FromSecureRecipientExternalId"));
+  // The field is named, its value (the sender ID, here 12) is not echoed.
+  const auto sender =
+      parse_json(sample("message-integrator.json")).as_object().at("fromSecureRecipientExternalId");
+  const std::string sender_text =
+      sender.is_string() ? std::string(sender.as_string()) : boost::json::serialize(sender);
+  BOOST_TEST(answer.body.find("'" + sender_text + "'") == std::string::npos, answer.body);
+  BOOST_TEST(answer.body.find("sender " + sender_text) == std::string::npos, answer.body);
   BOOST_TEST(strict.count("SELECT count(*) FROM messages") == 1);
 }
 

@@ -1,6 +1,7 @@
-// Integration tests of the Draft-to-Sent lifecycle driven by the simulator's signed webhooks:
-// Sent when every patient's delivery completed, failures kept visible, duplicates, reordering,
-// replays and early webhooks harmless, and a lost webhook recovered by the reconciler.
+// Integration tests of the Draft-to-Sent lifecycle driven by signed webhooks: Sent when every
+// patient's delivery completed, failures kept visible, duplicates, reordering, replays, early
+// webhooks and fields Metriport adds harmless, and a lost webhook recovered by the reconciler.
+#include <fstream>
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
@@ -150,6 +151,56 @@ BOOST_AUTO_TEST_CASE(unconfirmed_deliveries_are_flagged_for_operators) {
   const auto queue = run_cli({"queue"}, {{"DATABASE_URL", relay.gateways->database.url()}});
   BOOST_TEST(queue.out.find("deliveries_flagged_unconfirmed 1") != std::string::npos, queue.out);
   BOOST_TEST(text(relay.portal_message("SLOW-1"), "status") == "Draft");
+}
+
+BOOST_AUTO_TEST_CASE(status_webhooks_with_fields_metriport_adds_are_applied) {
+  // Metriport's schemas drop keys they do not define, so it may add a field to message.status at
+  // any time. The simulator's own webhooks are lost here; tests/contract/generate-webhooks.js
+  // builds one completed event per send, each with an added field (top level, meta, payload in
+  // turn), checked with @metriport/shared's schema and signed: the gateway applies all three.
+  RelayFixture relay(with_webhooks(R"({"webhook_delay_ms": 0, "webhook_loss_rate": 1})"));
+  relay.post({"ADDED-1", {"LA-1", "LA-2", "LA-3"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'accepted'", 3, 20s));
+  const std::string ids =
+      relay.text("SELECT string_agg(metriport_message_id, ',' ORDER BY id) FROM delivery_sends");
+  const std::string contract_dir = std::string(RELAY_SOURCE_DIR) + "/tests/contract";
+  const std::string fixture = relay.gateways->config_path.parent_path().string() + "/added.jsonl";
+  const auto generated =
+      run_process("/usr/bin/env", {"node", contract_dir + "/generate-webhooks.js"},
+                  {{"WEBHOOK_KEY", relay.setup.webhook_keys},
+                   {"WEBHOOK_FIXTURE_FILE", fixture},
+                   {"WEBHOOK_MESSAGE_IDS", ids},
+                   {"WEBHOOK_EXTRAS", "0"},
+                   {"WEBHOOK_ADDED_FIELDS", "1"}});
+  BOOST_REQUIRE_MESSAGE(
+      generated.exit_code == 0,
+      "generate-webhooks.js failed (run npm ci in tests/contract): " << generated.err);
+  std::ifstream lines(fixture);
+  std::string line;
+  std::vector<std::string> places;
+  while (std::getline(lines, line)) {
+    const auto entry = boost::json::parse(line).as_object();
+    places.push_back(std::string(entry.at("addedField").at("where").as_string()));
+    const auto answer = relay.post_webhook(std::string(entry.at("rawBody").as_string()),
+                                           std::string(entry.at("signature").as_string()));
+    BOOST_TEST(answer.status == 200, answer.body);
+    BOOST_TEST(answer.body == R"({"received":true})");
+  }
+  BOOST_TEST((places == std::vector<std::string>{"top", "meta", "payload"}));
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 3, 10s));
+  BOOST_REQUIRE(wait_for_count(
+      relay,
+      "SELECT count(*) FROM messages WHERE external_id = 'ADDED-1' AND portal_status = 'Sent'", 1,
+      10s));
+  BOOST_TEST(text(relay.portal_message("ADDED-1"), "status") == "Sent");
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'applied'") == 3);
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_rejections") == 0);
+  // Each added field is logged once by name (never its value).
+  const std::string log = relay.gateways->gateway->log_text();
+  for (const char* field : {"schemaVersion", "meta.attempt", "payload.hispReceipt"}) {
+    BOOST_TEST(log.find(std::string(R"("field":")") + field + "\"") != std::string::npos, field);
+  }
+  BOOST_TEST(log.find("accepted-by-recipient-hisp") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

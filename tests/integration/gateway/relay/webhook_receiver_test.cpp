@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_4xx_recorded_without_state_change) {
   const std::pair<std::string, std::string> cases[] = {
       {"{not json", "body"},
       {R"([1,2,3])", "body"},
-      {status_body("7d1f0b0e-0000-4000-8000-000000000002", R"(,"unexpected":1)"),
+      {status_body("7d1f0b0e-0000-4000-8000-000000000002", R"(,"unexpected":1,"unexpected":2)"),
        "payload.unexpected"},
       {R"({"meta":{"messageId":"m","when":"2026-06-16T18:40:00.000Z","type":"message.status"},"payload":{"id":7}})",
        "payload.id"},
@@ -107,6 +107,54 @@ BOOST_AUTO_TEST_CASE(other_event_types_are_acknowledged_and_recorded) {
     BOOST_TEST(relay.post_webhook(body, RelayFixture::sign(old_key, body)).status == 200);
   }
   BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'recorded'") == 3);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_fields_are_accepted_and_logged_once_per_name) {
+  // Metriport's schemas drop keys they do not define; so does the gateway, at every level of a ping
+  // and a message.status, while it keeps every rule on the known fields.
+  RelayFixture relay(rotating_keys());
+  const auto signed_post = [&](const std::string& body) {
+    return relay.post_webhook(body, RelayFixture::sign(new_key, body));
+  };
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = "7d1f0b0e-0000-4000-8000-00000000001" + std::to_string(i);
+    std::string body = status_body(id, R"(,"hispReceipt":{"secret":"PHI-LIKE-VALUE"})");
+    body.insert(body.find(R"("type")"), R"("attempt":2,)");
+    body.insert(1, R"("schemaVersion":[1,2],)");
+    const auto answer = signed_post(body);
+    BOOST_TEST(answer.status == 200, answer.body);
+  }
+  const std::string ping =
+      R"({"extra":true,"ping":"p1","meta":{"messageId":"7d1f0b0e-0000-4000-8000-000000000020","when":"2025-01-01T00:00:00.000Z","type":"ping","page":1}})";
+  const auto pong = signed_post(ping);
+  BOOST_TEST(pong.status == 200);
+  BOOST_TEST(pong.body == R"({"pong":"p1"})");
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events") == 4);
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_rejections") == 0);
+  // A ping still needs ping and a known field keeps its type, next to added fields.
+  const auto no_ping = signed_post(
+      R"({"extra":true,"meta":{"messageId":"x","when":"2025-01-01T00:00:00.000Z","type":"ping"}})");
+  BOOST_TEST(no_ping.status == 400);
+  BOOST_TEST(no_ping.body == R"({"message":"ping: is required"})");
+  const auto bad_id = signed_post(
+      R"({"meta":{"messageId":"y","when":"2026-06-16T18:40:00.000Z","type":"message.status","new":1},)"
+      R"("payload":{"id":7,"other":1}})");
+  BOOST_TEST(bad_id.status == 400);
+  BOOST_TEST(bad_id.body == R"({"message":"payload.id: must be a string"})");
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_rejections") == 2);
+  const auto log = relay.gateways->gateway->log_text();
+  const auto occurrences = [&](const std::string& needle) {
+    std::size_t found = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) {
+      ++found;
+    }
+    return found;
+  };
+  for (const char* field :
+       {"schemaVersion", "meta.attempt", "payload.hispReceipt", "extra", "meta.page"}) {
+    BOOST_TEST(occurrences(std::string(R"("field":")") + field + "\"") == 1u, field);
+  }
+  BOOST_TEST(log.find("PHI-LIKE-VALUE") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(payloads_built_and_signed_with_metriports_packages_are_accepted) {

@@ -122,6 +122,11 @@ BOOST_AUTO_TEST_CASE(authorised_requests_go_on) {
   BOOST_TEST(!check(post));
   post.set(bhttp::field::content_type, "text/xml; charset=utf-8");
   BOOST_TEST(!check(post));
+  // The portal's third request format (its help page lists it): let through to the form codec.
+  post.set(bhttp::field::content_type, "application/x-www-form-urlencoded; charset=UTF-8");
+  BOOST_TEST(!check(post));
+  post.set(bhttp::field::content_type, "Application/X-WWW-Form-UrlEncoded");
+  BOOST_TEST(!check(post));
   BOOST_TEST(
       !check(authorised(header(bhttp::verb::get, "/api/OutgoingSecureMessages?externalId=1"))));
   BOOST_TEST(!check(authorised(header(bhttp::verb::get, "/api/outgoingsecuremessages/search"))));
@@ -137,10 +142,14 @@ BOOST_AUTO_TEST_CASE(post_of_messages_with_a_wrong_media_type_is_415) {
   post.set(bhttp::field::content_type, "text/plain");
   const auto answer = check(post);
   BOOST_TEST(status_of(answer) == 415u);
-  BOOST_TEST(answer->body().find("application/json, text/json, application/xml or text/xml") !=
-             std::string::npos);
+  BOOST_TEST(answer->body().find("application/json, text/json, application/xml, text/xml or "
+                                 "application/x-www-form-urlencoded") != std::string::npos);
 
   post.set(bhttp::field::content_type, "application/json; charset=iso-8859-1");
+  BOOST_TEST(status_of(check(post)) == 415u);
+  post.set(bhttp::field::content_type, "application/x-www-form-urlencoded; charset=iso-8859-1");
+  BOOST_TEST(status_of(check(post)) == 415u);
+  post.set(bhttp::field::content_type, "multipart/form-data; boundary=x");
   BOOST_TEST(status_of(check(post)) == 415u);
   post.erase(bhttp::field::content_type);
   BOOST_TEST(status_of(check(post)) == 415u);

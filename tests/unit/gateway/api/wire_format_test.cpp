@@ -13,6 +13,13 @@ BOOST_AUTO_TEST_CASE(content_types) {
   BOOST_TEST((classify_content_type("Text/JSON; charset=UTF-8") == ContentTypeCheck::json));
   BOOST_TEST((classify_content_type("application/xml") == ContentTypeCheck::xml));
   BOOST_TEST((classify_content_type("text/xml; charset=\"utf-8\"") == ContentTypeCheck::xml));
+  BOOST_TEST(
+      (classify_content_type("application/x-www-form-urlencoded") == ContentTypeCheck::form));
+  BOOST_TEST((classify_content_type("application/x-www-form-urlencoded; charset=UTF-8") ==
+              ContentTypeCheck::form));
+  BOOST_TEST((classify_content_type("application/x-www-form-urlencoded; charset=latin1") ==
+              ContentTypeCheck::unsupported));
+  BOOST_TEST((classify_content_type("multipart/form-data") == ContentTypeCheck::unsupported));
   BOOST_TEST((classify_content_type("") == ContentTypeCheck::missing));
   BOOST_TEST((classify_content_type("text/plain") == ContentTypeCheck::unsupported));
   BOOST_TEST(
