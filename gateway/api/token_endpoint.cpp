@@ -63,10 +63,21 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
     co_return response;
   }
 
-  const auto vendor = co_await pool_.run([&username](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    return pg::VendorRepository::find_by_name(tx, username);
-  });
+  std::optional<pg::VendorCredentials> vendor;
+  std::exception_ptr lookup_failure;
+  try {
+    vendor = co_await pool_.run([&username](pqxx::connection& connection) {
+      pqxx::read_transaction tx(connection);
+      return pg::VendorRepository::find_by_name(tx, username);
+    });
+  } catch (...) {
+    lookup_failure = std::current_exception();
+  }
+  if (lookup_failure) {
+    // No password was checked (e.g. the database is away: 503): not an attempt against the limit.
+    login_throttle_.cancel_attempt(username);
+    std::rethrow_exception(lookup_failure);
+  }
   // PBKDF2 takes a good fraction of a CPU-second: the CPU pool, never an I/O or database thread.
   const auto vendor_id = co_await http::run_on(
       cpu_pool_.get_executor(), [&vendor, &password]() -> std::optional<std::int64_t> {

@@ -1,4 +1,5 @@
-// Fixed-window attempt counting per user name (counted before the check, cleared on success);
+// Fixed-window attempt counting per user name (counted before the check, cleared on success,
+// uncounted when no check took place);
 // memory is bounded: expired windows are dropped, and a full table tracks no new names.
 #include "gateway/auth/login_throttle.hpp"
 
@@ -31,6 +32,17 @@ std::chrono::seconds LoginThrottle::begin_attempt(const std::string& user_name,
 void LoginThrottle::record_success(const std::string& user_name) {
   std::lock_guard lock(mutex_);
   failures_.erase(user_name);
+}
+
+void LoginThrottle::cancel_attempt(const std::string& user_name) {
+  std::lock_guard lock(mutex_);
+  const auto found = failures_.find(user_name);
+  if (found == failures_.end()) return;
+  if (found->second.count <= 1) {
+    failures_.erase(found);
+  } else {
+    --found->second.count;
+  }
 }
 
 void LoginThrottle::forget_expired(Clock::time_point now) {

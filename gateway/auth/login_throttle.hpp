@@ -23,6 +23,9 @@ class LoginThrottle {
   std::chrono::seconds begin_attempt(const std::string& user_name, Clock::time_point now);
   // A successful login forgets the name's attempts.
   void record_success(const std::string& user_name);
+  // Uncounts an attempt that ended before any password was checked (the database was away), so
+  // a client retrying through an outage is not locked out when it ends.
+  void cancel_attempt(const std::string& user_name);
 
  private:
   struct Failures {

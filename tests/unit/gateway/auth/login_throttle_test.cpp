@@ -1,5 +1,5 @@
-// Unit tests for the per-name login throttle: the limit, the window, success resetting, and the
-// bound on tracked names. Time is passed in, so nothing here sleeps.
+// Unit tests for the per-name login throttle: the limit, the window, success resetting, cancelled
+// attempts, and the bound on tracked names. Time is passed in, so nothing here sleeps.
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/auth/login_throttle.hpp"
@@ -34,6 +34,20 @@ BOOST_AUTO_TEST_CASE(success_resets_the_count) {
   throttle.record_success("acme");
   BOOST_TEST(throttle.begin_attempt("acme", now).count() == 0);
   BOOST_TEST(throttle.begin_attempt("acme", now).count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_attempts_do_not_count) {
+  // Attempts that never checked a password (the database was away) must not lock the name out.
+  LoginThrottle throttle(2, 60s);
+  const auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 5; ++i) {
+    BOOST_TEST(throttle.begin_attempt("acme", now).count() == 0);
+    throttle.cancel_attempt("acme");
+  }
+  BOOST_TEST(throttle.begin_attempt("acme", now).count() == 0);
+  BOOST_TEST(throttle.begin_attempt("acme", now).count() == 0);
+  BOOST_TEST(throttle.begin_attempt("acme", now).count() > 0);  // real attempts still count
+  throttle.cancel_attempt("unknown");                           // nothing to cancel: no effect
 }
 
 BOOST_AUTO_TEST_CASE(tracked_names_are_bounded) {
