@@ -1,5 +1,6 @@
 // Connection bookkeeping for ConnectionPool: lazy connects, at most `size` open connections,
-// waiting when all are leased, and replacing connections that broke (checked before each reuse).
+// waiting when all are leased, replacing connections that broke (checked before each reuse), and
+// failing fast while the database is unreachable.
 #include "adapters/postgres/connection_pool.hpp"
 
 #include <poll.h>
@@ -7,8 +8,13 @@
 #include <stdexcept>
 #include <utility>
 
+#include "adapters/postgres/connection_string.hpp"
+
 namespace relay::pg {
 namespace {
+
+// After a failed connection attempt, new attempts wait this long (callers fail meanwhile).
+constexpr std::chrono::seconds reconnect_pause{1};
 
 // An idle connection has nothing to read unless the server spoke on its own, which in practice
 // means the FATAL message and EOF of a terminated backend (libpq only notices the EOF on a later
@@ -24,7 +30,7 @@ bool still_usable(const pqxx::connection& connection) {
 }  // namespace
 
 ConnectionPool::ConnectionPool(std::string url, std::size_t size)
-    : url_(std::move(url)), size_(size == 0 ? 1 : size), threads_(size_) {}
+    : url_(with_default_connect_timeout(url)), size_(size == 0 ? 1 : size), threads_(size_) {}
 
 ConnectionPool::~ConnectionPool() {
   stop();
@@ -44,20 +50,36 @@ std::unique_ptr<pqxx::connection> ConnectionPool::acquire() {
       --open_;
       continue;
     }
-    if (open_ < size_) {
-      ++open_;
-      lock.unlock();
-      try {
-        return std::make_unique<pqxx::connection>(url_);
-      } catch (...) {
-        lock.lock();
-        --open_;
-        lock.unlock();
-        available_.notify_one();
-        throw;
-      }
-    }
+    if (open_ < size_) return connect(lock);
     available_.wait(lock);
+  }
+}
+
+// Called with the lock held and a free slot; returns (or throws) with the lock released.
+std::unique_ptr<pqxx::connection> ConnectionPool::connect(std::unique_lock<std::mutex>& lock) {
+  if (unreachable_ && (connecting_ > 0 || Clock::now() - last_connect_failure_ < reconnect_pause)) {
+    lock.unlock();
+    throw pqxx::broken_connection("database unreachable (a recent connection attempt failed)");
+  }
+  ++open_;
+  ++connecting_;
+  lock.unlock();
+  try {
+    auto connection = std::make_unique<pqxx::connection>(url_);
+    lock.lock();
+    --connecting_;
+    unreachable_ = false;
+    lock.unlock();
+    return connection;
+  } catch (...) {
+    lock.lock();
+    --open_;
+    --connecting_;
+    unreachable_ = true;
+    last_connect_failure_ = Clock::now();
+    lock.unlock();
+    available_.notify_one();
+    throw;
   }
 }
 

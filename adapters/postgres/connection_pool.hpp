@@ -2,6 +2,7 @@
 // run(f) runs f(connection) on a database thread and resumes the awaiting coroutine with it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -18,18 +19,24 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
 
+#include "adapters/postgres/outage.hpp"
+
 namespace relay::pg {
 
 class ConnectionPool {
  public:
-  // Opens `size` connections lazily; `url` is a libpq connection string or URI.
+  // Opens `size` connections lazily; `url` is a libpq connection string or URI (connect_timeout is
+  // added unless it sets one: with_default_connect_timeout).
   ConnectionPool(std::string url, std::size_t size);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   // Runs f(pqxx::connection&) on a database thread; exceptions propagate to the awaiting coroutine.
-  // A connection found broken is dropped and reopened on next use.
+  // A connection found broken (or on a read-only standby) is dropped and reopened on next use.
+  // While the database is unreachable, only one caller at a time tries to connect, and none in the
+  // second after a failed attempt: the others get pqxx::broken_connection at once, so no request
+  // queues behind connection attempts that each may take up to connect_timeout.
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F, pqxx::connection&>> run(F f) {
     using Result = std::invoke_result_t<F, pqxx::connection&>;
@@ -64,7 +71,9 @@ class ConnectionPool {
 
  private:
   class Lease;
+  using Clock = std::chrono::steady_clock;
   std::unique_ptr<pqxx::connection> acquire();
+  std::unique_ptr<pqxx::connection> connect(std::unique_lock<std::mutex>& lock);
   void release(std::unique_ptr<pqxx::connection> connection, bool healthy);
 
   template <class Result, class F>
@@ -82,6 +91,11 @@ class ConnectionPool {
     } catch (const pqxx::broken_connection&) {
       release(std::move(connection), false);
       throw;
+    } catch (const std::exception& failure) {
+      // Decided before the move below.
+      const bool healthy = connection && connection->is_open() && !needs_new_connection(failure);
+      release(std::move(connection), healthy);
+      throw;
     } catch (...) {
       const bool healthy = connection && connection->is_open();  // before the move below
       release(std::move(connection), healthy);
@@ -97,6 +111,10 @@ class ConnectionPool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;
   bool stopped_ = false;
+  // Connection attempts: how many are under way, and whether the last one failed (and when).
+  std::size_t connecting_ = 0;
+  bool unreachable_ = false;
+  Clock::time_point last_connect_failure_{};
 };
 
 }  // namespace relay::pg

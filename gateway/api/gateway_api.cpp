@@ -1,11 +1,12 @@
 // Request dispatch: path and method matching, authentication, the access log line, and the mapping
-// of any escaping exception to a 500 that discloses nothing.
+// of escaping exceptions: a database outage to a 503 with Retry-After, any other fault to a 500.
 #include "gateway/api/gateway_api.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
 #include "gateway/log/log.hpp"
@@ -24,6 +25,18 @@ const char* route_label(const std::string& path) {
   return "unknown";
 }
 
+// The format a failure is answered in: the one the route answers in. The message routes follow
+// Accept, defaulting to the posted body's format; search, /token and webhooks answer JSON.
+WireFormat failure_format(const http::Request& request, std::string_view label) {
+  if (label != "messages") return WireFormat::json;
+  const bool posted_xml =
+      request.method() == beast_http::verb::post &&
+      classify_content_type(request[beast_http::field::content_type]) == ContentTypeCheck::xml;
+  return format_from_accept(request[beast_http::field::accept],
+                            posted_xml ? WireFormat::xml : WireFormat::json)
+      .value_or(WireFormat::json);
+}
+
 http::Response method_not_allowed(unsigned version, const char* allow) {
   auto response =
       make_response(beast_http::status::method_not_allowed,
@@ -31,6 +44,31 @@ http::Response method_not_allowed(unsigned version, const char* allow) {
                     WireFormat::json, version);
   response.set(beast_http::field::allow, allow);
   return response;
+}
+
+// The one mapping of exceptions to answers. Server messages may quote stored values (PHI): a
+// database failure is logged by SQLSTATE or by its classified reason only.
+http::Response failure_response(const std::exception& failure, WireFormat format, const char* label,
+                                unsigned version) {
+  if (const auto* refused = dynamic_cast<const pqxx::data_exception*>(&failure)) {
+    // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
+    log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", refused->sqlstate()}});
+    return error_response(
+        domain::RequestError::plain(domain::ErrorKind::bad_request,
+                                    "The request holds a value that cannot be stored."),
+        format, version);
+  }
+  if (const auto outage = pg::outage_reason(failure)) {
+    // Temporary: the same request succeeds once the database is back (writes are idempotent).
+    log::warn("request.database_unavailable", {{"route", label}, {"reason", *outage}});
+    return unavailable_response(format, version);
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    log::error("request.failed", {{"route", label}, {"sqlstate", sql->sqlstate()}});
+  } else {
+    log::error("request.failed", {{"route", label}, {"reason", failure.what()}});
+  }
+  return internal_error_response(format, version);
 }
 
 }  // namespace
@@ -65,20 +103,8 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
       label = path == webhook_path_ ? "webhook" : route_label(path);
       response = co_await route(request, *target, path);
     }
-  } catch (const pqxx::data_exception& failure) {
-    // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
-    log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", failure.sqlstate()}});
-    response = error_response(
-        domain::RequestError::plain(domain::ErrorKind::bad_request,
-                                    "The request holds a value that cannot be stored."),
-        WireFormat::json, version);
-  } catch (const pqxx::sql_error& failure) {
-    // The server's message may quote stored values (PHI): log the SQLSTATE only.
-    log::error("request.failed", {{"route", label}, {"sqlstate", failure.sqlstate()}});
-    response = internal_error_response(version);
   } catch (const std::exception& failure) {
-    log::error("request.failed", {{"route", label}, {"reason", failure.what()}});
-    response = internal_error_response(version);
+    response = failure_response(failure, failure_format(request, label), label, version);
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);

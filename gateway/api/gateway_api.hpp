@@ -27,7 +27,8 @@ class GatewayApi {
   GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
              const auth::TokenSigner& tokens, Readiness& readiness);
 
-  // Never throws: infrastructure failures become a logged, undisclosing 500.
+  // Never throws: a database outage becomes a 503 with Retry-After, any other infrastructure
+  // failure a logged, undisclosing 500 (both in the route's answer format).
   boost::asio::awaitable<http::Response> handle(http::Request& request);
 
   // Webhook fields accepted without being known, counted since the process started.

@@ -78,10 +78,21 @@ boost::asio::awaitable<LoginOutcome> LoginGate::check(const std::string& user_na
   }
   // A listed name, or an unlisted one within the failed-login limit: one query either way, so
   // below the limit both take the same steps.
-  const auto vendor = co_await pool_.run([&user_name](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    return pg::VendorRepository::find_by_name(tx, user_name);
-  });
+  std::optional<pg::VendorCredentials> vendor;
+  std::exception_ptr lookup_failure;
+  try {
+    vendor = co_await pool_.run([&user_name](pqxx::connection& connection) {
+      pqxx::read_transaction tx(connection);
+      return pg::VendorRepository::find_by_name(tx, user_name);
+    });
+  } catch (...) {
+    lookup_failure = std::current_exception();
+  }
+  if (lookup_failure) {
+    // No password was checked (e.g. the database is away: 503): not an attempt against the limit.
+    throttle_.cancel_attempt(user_name, listed ? auth::NameKind::vendor : auth::NameKind::unknown);
+    std::rethrow_exception(lookup_failure);
+  }
   if (!listed && !vendor) co_return co_await check_unknown(password);
   if (!listed) {  // a vendor added since the names were read
     vendor_names_.add(user_name);

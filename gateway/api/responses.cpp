@@ -55,9 +55,33 @@ http::Response unauthorized_response(unsigned version, bool token_was_sent) {
   return response;
 }
 
-http::Response internal_error_response(unsigned version) {
-  return make_response(beast_http::status::internal_server_error,
-                       R"({"message":"An error has occurred."})", WireFormat::json, version);
+namespace {
+
+// The portal's error shape ({"message":..} or <Error><Message>..) with any status.
+http::Response message_response(beast_http::status status, std::string message, WireFormat format,
+                                unsigned version) {
+  const auto error =
+      domain::RequestError::plain(domain::ErrorKind::bad_request, std::move(message));
+  return make_response(status,
+                       format == WireFormat::xml ? portal::encode_error_xml(error)
+                                                 : portal::encode_error_json(error),
+                       format, version);
+}
+
+}  // namespace
+
+http::Response internal_error_response(WireFormat format, unsigned version) {
+  return message_response(beast_http::status::internal_server_error, "An error has occurred.",
+                          format, version);
+}
+
+http::Response unavailable_response(WireFormat format, unsigned version) {
+  auto response = message_response(
+      beast_http::status::service_unavailable,
+      "The service is temporarily unavailable. Retry after the number of seconds in Retry-After.",
+      format, version);
+  response.set(beast_http::field::retry_after, std::to_string(database_retry_after_seconds));
+  return response;
 }
 
 http::Response transport_error_response(beast_http::status status, std::string_view reason,

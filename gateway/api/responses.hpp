@@ -24,8 +24,15 @@ http::Response error_response(const domain::RequestError& error, WireFormat form
 // 401 with WWW-Authenticate: Bearer, the text ASP.NET answers when a token is missing or invalid.
 http::Response unauthorized_response(unsigned version, bool token_was_sent);
 
-// A logged 500 that discloses nothing about the cause.
-http::Response internal_error_response(unsigned version);
+// A logged 500 that discloses nothing about the cause: a real fault.
+http::Response internal_error_response(WireFormat format, unsigned version);
+
+// What Retry-After says while the database is away: a restart or failover takes seconds.
+inline constexpr int database_retry_after_seconds = 5;
+
+// 503 with Retry-After in the portal's error shape: the database is temporarily unavailable (an
+// outage, not a fault), so the same request succeeds later.
+http::Response unavailable_response(WireFormat format, unsigned version);
 
 // Failures the transport detects itself (413, 431, 400 malformed HTTP, 503 at the connection cap).
 http::Response transport_error_response(beast_http::status status, std::string_view reason,

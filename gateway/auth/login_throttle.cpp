@@ -1,5 +1,5 @@
-// Fixed-window attempt counting per user name (counted before the check, cleared on success).
-// Memory is bounded without failing open: unknown names live in a capped table that refuses.
+// Fixed-window attempt counting per user name (counted before the check, cleared on success,
+// uncounted when no check took place); unknown names live in a capped table that refuses.
 #include "gateway/auth/login_throttle.hpp"
 
 #include <algorithm>
@@ -55,6 +55,14 @@ void LoginThrottle::mark_vendor(const std::string& user_name) {
 void LoginThrottle::record_success(const std::string& user_name) {
   std::lock_guard lock(mutex_);
   vendor_names_.erase(user_name);
+}
+
+void LoginThrottle::cancel_attempt(const std::string& user_name, NameKind kind) {
+  std::lock_guard lock(mutex_);
+  auto& table = kind == NameKind::vendor ? vendor_names_ : unknown_names_;
+  const auto found = table.find(user_name);
+  // Unknown entries stay until their window ends (that table forgets in window order only).
+  if (found != table.end() && found->second.count > 0) --found->second.count;
 }
 
 void LoginThrottle::forget_expired_unknown(Clock::time_point now) {

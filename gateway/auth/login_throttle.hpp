@@ -38,8 +38,13 @@ class LoginThrottle {
   // A name counted as unknown turned out to be a vendor's (added since the names were read): its
   // attempts so far count as the vendor name's from now on.
   void mark_vendor(const std::string& user_name);
+  // An attempt that never checked a password (the database was away): not counted after all.
+  void cancel_attempt(const std::string& user_name, NameKind kind);
   // A successful login forgets the (vendor) name's attempts.
   void record_success(const std::string& user_name);
+  // Uncounts an attempt that ended before any password was checked (the database was away), so
+  // a client retrying through an outage is not locked out when it ends.
+  void cancel_attempt(const std::string& user_name);
 
  private:
   struct Failures {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/connection_string.hpp"
 #include "adapters/postgres/delivery_listing.hpp"
 #include "gateway/cli/cli.hpp"
 
@@ -14,7 +15,7 @@ int deliveries_command(const config::Config& config, const std::vector<std::stri
     std::cerr << "relay-gateway: DATABASE_URL is not set\n";
     return 2;
   }
-  pqxx::connection connection(config.database.url);
+  pqxx::connection connection(pg::with_default_connect_timeout(config.database.url));
   pqxx::read_transaction tx(connection);
   const auto deliveries = pg::deliveries_of_message(tx, words[1], words[2]);
   if (!deliveries) {

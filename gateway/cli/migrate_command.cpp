@@ -2,6 +2,7 @@
 // Safe to run from several processes at once (the runner takes an advisory lock).
 #include <iostream>
 
+#include "adapters/postgres/connection_string.hpp"
 #include "adapters/postgres/migration_runner.hpp"
 #include "gateway/cli/cli.hpp"
 
@@ -12,7 +13,7 @@ int migrate_command(const config::Config& config) {
     std::cerr << "relay-gateway: DATABASE_URL is not set\n";
     return 2;
   }
-  pqxx::connection connection(config.database.url);
+  pqxx::connection connection(pg::with_default_connect_timeout(config.database.url));
   const auto report = pg::run_migrations(connection);
   for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
   std::cout << "migrations: " << report.applied.size() << " applied, "

@@ -2,6 +2,7 @@
 // to make, and when they should all have gone out at the paced rate (the drain estimate).
 #include <iostream>
 
+#include "adapters/postgres/connection_string.hpp"
 #include "adapters/postgres/delivery_listing.hpp"
 #include "adapters/postgres/delivery_repository.hpp"
 #include "gateway/cli/cli.hpp"
@@ -17,7 +18,7 @@ int queue_command(const config::Config& config, const std::vector<std::string>& 
     std::cerr << "relay-gateway: DATABASE_URL is not set\n";
     return 2;
   }
-  pqxx::connection connection(config.database.url);
+  pqxx::connection connection(pg::with_default_connect_timeout(config.database.url));
   pqxx::work tx(connection);
   const auto counts = pg::queue_counts(tx);
   const auto configured =

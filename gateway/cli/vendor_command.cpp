@@ -3,6 +3,7 @@
 #include <iostream>
 #include <regex>
 
+#include "adapters/postgres/connection_string.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/vendor_repository.hpp"
 #include "gateway/auth/password_hash.hpp"
@@ -97,7 +98,7 @@ int vendor_command(const config::Config& config, const std::vector<std::string>&
   }
   const std::string action = words.size() > 1 ? words[1] : "";
   if (action == "list" && words.size() == 2) {
-    pqxx::connection connection(config.database.url);
+    pqxx::connection connection(pg::with_default_connect_timeout(config.database.url));
     return list(connection);
   }
   if (words.size() != 3) return -1;
@@ -107,7 +108,7 @@ int vendor_command(const config::Config& config, const std::vector<std::string>&
                  "'@', '-'\n";
     return 2;
   }
-  pqxx::connection connection(config.database.url);
+  pqxx::connection connection(pg::with_default_connect_timeout(config.database.url));
   if (action == "add") return add(connection, name);
   if (action == "disable") return set_disabled(connection, name, true);
   if (action == "enable") return set_disabled(connection, name, false);

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/ops/login_endpoints.hpp"
@@ -24,6 +25,30 @@ http::Response unauthorized(unsigned version) {
                                  "Log in first: POST /ops/api/login.", version);
   response.set(beast_http::field::www_authenticate, "Bearer");
   return response;
+}
+
+// The one place exceptions become answers: refused values 400, a database outage 503 with
+// Retry-After (the same classification as the vendor listener), anything else an undisclosed 500.
+http::Response failure_response(const std::exception& failure, unsigned version) {
+  if (const auto* refused = dynamic_cast<const pqxx::data_exception*>(&failure)) {
+    log::warn("ops.request_refused_by_database", {{"sqlstate", refused->sqlstate()}});
+    return error_response(beast_http::status::bad_request, "bad_request",
+                          "The request holds a value that cannot be stored or compared.", version);
+  }
+  if (const auto outage = pg::outage_reason(failure)) {
+    log::warn("ops.database_unavailable", {{"reason", *outage}});
+    auto response = error_response(beast_http::status::service_unavailable, "unavailable",
+                                   "The database is unreachable; retry shortly.", version);
+    response.set(beast_http::field::retry_after, "5");
+    return response;
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    log::error("ops.request_failed", {{"sqlstate", sql->sqlstate()}});
+  } else {
+    log::error("ops.request_failed", {{"reason", failure.what()}});
+  }
+  return error_response(beast_http::status::internal_server_error, "internal",
+                        "An error has occurred.", version);
 }
 
 std::string_view path_of(std::string_view target) {
@@ -54,24 +79,8 @@ boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {
   http::Response response;
   try {
     response = co_await dispatch(request);
-  } catch (const pqxx::broken_connection&) {
-    log::warn("ops.request_failed", {{"reason", "database unreachable"}});
-    response = error_response(beast_http::status::service_unavailable, "unavailable",
-                              "The database is unreachable; retry shortly.", version);
-    response.set(beast_http::field::retry_after, "5");
-  } catch (const pqxx::data_exception& failure) {
-    log::warn("ops.request_refused_by_database", {{"sqlstate", failure.sqlstate()}});
-    response =
-        error_response(beast_http::status::bad_request, "bad_request",
-                       "The request holds a value that cannot be stored or compared.", version);
-  } catch (const pqxx::sql_error& failure) {
-    log::error("ops.request_failed", {{"sqlstate", failure.sqlstate()}});
-    response = error_response(beast_http::status::internal_server_error, "internal",
-                              "An error has occurred.", version);
   } catch (const std::exception& failure) {
-    log::error("ops.request_failed", {{"reason", failure.what()}});
-    response = error_response(beast_http::status::internal_server_error, "internal",
-                              "An error has occurred.", version);
+    response = failure_response(failure, version);
   }
   if (request.method() == beast_http::verb::head) response.body().clear();
   co_return response;

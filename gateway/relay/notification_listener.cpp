@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include "adapters/postgres/connection_string.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::engine {
@@ -27,7 +28,7 @@ class WakeReceiver : public pqxx::notification_receiver {
 
 NotificationListener::NotificationListener(std::string database_url, std::string channel,
                                            std::function<void()> on_notify)
-    : database_url_(std::move(database_url)),
+    : database_url_(pg::with_default_connect_timeout(database_url)),
       channel_(std::move(channel)),
       on_notify_(std::move(on_notify)) {}
 

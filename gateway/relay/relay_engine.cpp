@@ -14,6 +14,7 @@
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/outage.hpp"
 #include "adapters/postgres/webhook_repository.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
@@ -57,6 +58,16 @@ PacerSettings pacer_settings(const config::Config& config) {
   settings.window = config.metriport.send_window;
   settings.stale_in_flight = config.metriport.request_timeout + std::chrono::seconds(30);
   return settings;
+}
+
+// A log-safe reason for a loop's failure: the kind of database outage (the loop retries, and
+// succeeds once the database is back), else the SQLSTATE; never the text (it may quote values).
+std::string loop_failure_reason(const std::exception& failure) {
+  if (auto outage = pg::outage_reason(failure)) return *outage;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    return "sqlstate " + sql->sqlstate();
+  }
+  return "fault";
 }
 
 }  // namespace
@@ -136,8 +147,9 @@ boost::asio::awaitable<void> RelayEngine::worker_loop() {
     bool claim_failed = false;
     try {
       claimed = co_await claim_one();
-    } catch (const std::exception&) {
-      log::error("relay.claim_failed", {{"instance", instance_}});
+    } catch (const std::exception& failure) {
+      log::error("relay.claim_failed",
+                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
       claim_failed = true;
     }
     if (claim_failed || !claimed) {
@@ -175,8 +187,9 @@ boost::asio::awaitable<void> RelayEngine::reaper_loop() {
     int reaped = 0;
     try {
       reaped = co_await reap_expired_leases();
-    } catch (const std::exception&) {
-      log::error("relay.reap_failed", {{"instance", instance_}});
+    } catch (const std::exception& failure) {
+      log::error("relay.reap_failed",
+                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
     }
     if (reaped > 0) {
       wake_.notify_all();
@@ -225,8 +238,9 @@ boost::asio::awaitable<void> RelayEngine::webhook_loop() {
     bool applied = false;
     try {
       applied = co_await apply_next_webhook(false);
-    } catch (const std::exception&) {
-      log::error("relay.webhook_apply_failed", {{"instance", instance_}});
+    } catch (const std::exception& failure) {
+      log::error("relay.webhook_apply_failed",
+                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
     }
     if (!applied) co_await wake_.wait_for(settings_.poll_interval, ticket);
   }
@@ -265,8 +279,9 @@ boost::asio::awaitable<void> RelayEngine::reconcile_loop() {
   while (!stopping_) {
     try {
       co_await reconcile_once();
-    } catch (const std::exception&) {
-      log::error("relay.reconcile_failed", {{"instance", instance_}});
+    } catch (const std::exception& failure) {
+      log::error("relay.reconcile_failed",
+                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
     }
     // Once per interval; a wake-up (new work, shutdown) only makes it look at stopping_ again.
     const auto until = std::chrono::steady_clock::now() + settings_.reconcile_interval;

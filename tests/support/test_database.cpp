@@ -2,12 +2,15 @@
 // it afterwards, so integration tests never share state and can run in parallel processes.
 #include "tests/support/test_database.hpp"
 
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "adapters/postgres/migration_runner.hpp"
 
@@ -20,6 +23,21 @@ std::string unique_database_name() {
   return "relay_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() %
                         1000000000);
+}
+
+// The options a connection string sets explicitly (libpq's own parser), in libpq's order.
+std::vector<std::pair<std::string, std::string>> parsed_options(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) throw std::runtime_error("libpq cannot parse the database URL");
+  std::vector<std::pair<std::string, std::string>> set;
+  for (const auto* option = options; option->keyword != nullptr; ++option) {
+    if (option->val != nullptr && *option->val != '\0')
+      set.emplace_back(option->keyword, option->val);
+  }
+  PQconninfoFree(options);
+  return set;
 }
 
 void execute_outside_transaction(const std::string& url, const std::string& sql) {
@@ -52,6 +70,33 @@ std::string with_database(const std::string& url, const std::string& database) {
   }
   const auto path_end = query == std::string::npos ? url.size() : query;
   return url.substr(0, path + 1) + database + url.substr(path_end);
+}
+
+ServerAddress server_address(const std::string& url) {
+  ServerAddress address;
+  address.host = "localhost";
+  for (const auto& [keyword, value] : parsed_options(url)) {
+    if (keyword == "host" || keyword == "hostaddr") address.host = value;
+    if (keyword == "port") address.port = static_cast<std::uint16_t>(std::stoi(value));
+  }
+  if (address.host.starts_with("/") || address.host.find(',') != std::string::npos) {
+    throw std::runtime_error("the test database must be reached over TCP at one host");
+  }
+  return address;
+}
+
+std::string via_address(const std::string& url, const std::string& host, std::uint16_t port) {
+  std::string text = "host=" + host + " port=" + std::to_string(port);
+  for (const auto& [keyword, value] : parsed_options(url)) {
+    if (keyword == "host" || keyword == "hostaddr" || keyword == "port") continue;
+    std::string quoted;
+    for (const char c : value) {
+      if (c == '\\' || c == '\'') quoted += '\\';
+      quoted += c;
+    }
+    text += " " + keyword + "='" + quoted + "'";
+  }
+  return text;
 }
 
 TestDatabase::TestDatabase(Schema schema)

@@ -2,6 +2,7 @@
 // superuser URL of a running server, and dropped with FORCE when the fixture goes out of scope.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,18 @@ std::string test_database_admin_url();
 
 // `url` (a postgresql:// URI or a "key=value" string) pointed at database `database`.
 std::string with_database(const std::string& url, const std::string& database);
+
+struct ServerAddress {
+  std::string host;
+  std::uint16_t port = 5432;
+};
+
+// The TCP address of the server `url` names (throws std::runtime_error for a Unix socket).
+ServerAddress server_address(const std::string& url);
+
+// `url` as a "key=value" string with the server address replaced: the same database, user and
+// options reached through host:port (a TcpProxy in front of the server).
+std::string via_address(const std::string& url, const std::string& host, std::uint16_t port);
 
 class TestDatabase {
  public:

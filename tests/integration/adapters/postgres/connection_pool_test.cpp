@@ -1,23 +1,29 @@
 // Integration tests of ConnectionPool: awaited from io_context coroutines, bounded size, exceptions
-// propagated to the awaiting coroutine, and recovery after the server terminates a connection.
+// propagated to the awaiting coroutine, recovery after the server terminates a connection or turns
+// out read-only, and failing fast while the server is unreachable (through a TcpProxy).
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "tests/support/tcp_proxy.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
 using relay::pg::ConnectionPool;
+using relay::testing::TcpProxy;
 using relay::testing::TestDatabase;
+using Clock = std::chrono::steady_clock;
 
 // Runs `coroutine` on a fresh io_context and returns its result (or rethrows its exception).
 template <class Coroutine>
@@ -158,10 +164,85 @@ BOOST_AUTO_TEST_CASE(stop_closes_connections_and_refuses_more_work) {
   BOOST_TEST(open == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_connection_that_meets_a_read_only_server_is_replaced) {
+  // As after a failover, when a pooled connection's server has become a standby (25006).
+  TestDatabase database;
+  ConnectionPool pool(database.url(), 1);
+  const int first = pool.run_blocking([](pqxx::connection& c) {
+    {
+      pqxx::nontransaction tx(c);
+      tx.exec0("SET SESSION default_transaction_read_only = on");
+    }
+    return backend_pid(c);
+  });
+  try {
+    pool.run_blocking([](pqxx::connection& c) {
+      pqxx::work tx(c);
+      tx.exec0("CREATE TABLE read_only_probe (n int)");
+      tx.commit();
+    });
+    BOOST_FAIL("a write on a read-only session succeeded");
+  } catch (const pqxx::sql_error& error) {
+    BOOST_TEST(error.sqlstate() == "25006");
+  }
+  const int second = pool.run_blocking([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    const int pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    tx.exec0("CREATE TABLE read_only_probe (n int)");
+    tx.commit();
+    return pid;
+  });
+  BOOST_TEST(second != first);
+}
+
+BOOST_AUTO_TEST_CASE(while_unreachable_callers_fail_at_once_instead_of_queueing) {
+  TestDatabase database;
+  const auto server = relay::testing::server_address(database.url());
+  TcpProxy proxy(server.host, server.port);
+  ConnectionPool pool(relay::testing::via_address(database.url(), proxy.host(), proxy.port()) +
+                          " connect_timeout=2",
+                      3);
+  pool.run_blocking(backend_pid);
+  proxy.black_hole();
+  // Runs `count` calls at once and returns how long each took to fail.
+  const auto fail_concurrently = [&pool](int count) {
+    std::vector<Clock::duration> took(count);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < count; ++i) {
+      threads.emplace_back([&pool, &took, i] {
+        const auto started = Clock::now();
+        BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);
+        took[i] = Clock::now() - started;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    std::sort(took.begin(), took.end());
+    return took;
+  };
+  // The idle connection was reset; reconnecting meets the black hole until connect_timeout.
+  const auto first = fail_concurrently(1);
+  BOOST_TEST(first[0] >= std::chrono::milliseconds(1500));
+  // Right after a failed attempt nobody tries: every caller fails at once.
+  for (const auto took : fail_concurrently(3)) BOOST_TEST(took < std::chrono::milliseconds(500));
+  // Then one caller at a time tries (and waits); the others still fail at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const auto later = fail_concurrently(3);
+  BOOST_TEST(later[0] < std::chrono::milliseconds(500));
+  BOOST_TEST(later[1] < std::chrono::milliseconds(500));
+  BOOST_TEST(later[2] >= std::chrono::milliseconds(1500));
+
+  proxy.restore();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  BOOST_TEST(pool.run_blocking(backend_pid) > 0);
+}
+
 BOOST_AUTO_TEST_CASE(connection_failure_is_reported) {
   ConnectionPool pool("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 1);
   BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);
-  BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);  // slot was freed
+  // After the pause that follows a failed attempt, the next one connects again (its slot was
+  // freed) and fails the same way.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  BOOST_CHECK_THROW(pool.run_blocking(backend_pid), pqxx::broken_connection);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,8 +32,9 @@ std::string GatewayFixture::sample(const std::string& file_name) {
   return text.str();
 }
 
-GatewayFixture::GatewayFixture(std::string routing_json, std::string extra_config, EnvMap env)
-    : extra_env(std::move(env)) {
+GatewayFixture::GatewayFixture(std::string routing_json, std::string extra_config, EnvMap env,
+                               std::optional<std::uint16_t> proxy_port)
+    : extra_env(std::move(env)), database_proxy_port(proxy_port) {
   config_path = make_temp_dir() / "gateway.json";
   std::ofstream config(config_path);
   config << R"({
@@ -61,9 +62,14 @@ void GatewayFixture::start() {
 
 std::unique_ptr<GatewayProcess> GatewayFixture::start_gateway() {
   EnvMap env = extra_env;
-  env["DATABASE_URL"] = database.url();
+  env["DATABASE_URL"] = gateway_database_url();
   env["GATEWAY_TOKEN_SECRET"] = token_secret;
   return std::make_unique<GatewayProcess>(config_path.string(), env);
+}
+
+std::string GatewayFixture::gateway_database_url() const {
+  if (!database_proxy_port) return database.url();
+  return via_address(database.url(), "127.0.0.1", *database_proxy_port);
 }
 
 void GatewayFixture::restart() {

@@ -43,7 +43,7 @@ RelayFixture::RelayFixture(RelaySetup setup_)
   if (!setup.relay_starts_enabled) env["GATEWAY_RELAY_ENABLED"] = "false";
   if (setup.webhooks) env["METRIPORT_WEBHOOK_KEY"] = setup.webhook_keys;
   gateways = std::make_unique<GatewayFixture>(GatewayFixture::default_routing_json(),
-                                              relay_config(setup), env);
+                                              relay_config(setup), env, setup.database_proxy_port);
   vendor = gateways->add_vendor("relay-vendor");
   client = std::make_unique<HttpClient>(gateways->client_for(vendor));
   if (setup.webhooks) aim_webhooks_at_gateway();

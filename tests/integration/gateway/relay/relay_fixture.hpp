@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct RelaySetup {
   int reconcile_after_seconds = 600;  // tests of the reconciler lower these
   int flag_after_seconds = 3600;
   int reconcile_interval_seconds = 60;
+  // Gateways reach the database through this loopback port (a TcpProxy), when set.
+  std::optional<std::uint16_t> database_proxy_port = std::nullopt;
 };
 
 struct TestMessage {

@@ -1,5 +1,5 @@
-// Unit tests for the per-name login throttle: the limit, the window, success resetting, and the
-// bounded table of unknown names, which refuses rather than forgets. Time is passed in.
+// Unit tests for the per-name login throttle: the limit, the window, success resetting, cancelled
+// attempts, and the bounded table of unknown names, which refuses rather than forgets.
 #include <boost/test/unit_test.hpp>
 
 #include <string>
@@ -50,6 +50,23 @@ BOOST_AUTO_TEST_CASE(success_resets_the_count) {
   BOOST_TEST(attempt(throttle, "acme", NameKind::vendor, now).count() == 0);
   BOOST_TEST(attempt(throttle, "acme", NameKind::vendor, now).count() == 0);
   BOOST_TEST(attempt(throttle, "acme", NameKind::vendor, now).count() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_attempts_do_not_count) {
+  // Attempts that never checked a password (the database was away) must not lock the name out.
+  LoginThrottle throttle(2, 60s);
+  const auto now = LoginThrottle::Clock::now();
+  for (const auto kind : {NameKind::vendor, NameKind::unknown}) {
+    const std::string name = kind == NameKind::vendor ? "acme" : "nobody";
+    for (int i = 0; i < 5; ++i) {
+      BOOST_TEST(throttle.begin_attempt(name, kind, now).allowed());
+      throttle.cancel_attempt(name, kind);
+    }
+    BOOST_TEST(throttle.begin_attempt(name, kind, now).allowed());
+    BOOST_TEST(throttle.begin_attempt(name, kind, now).allowed());
+    BOOST_TEST(!throttle.begin_attempt(name, kind, now).allowed());  // real attempts still count
+  }
+  throttle.cancel_attempt("unseen", NameKind::vendor);  // nothing to cancel: no effect
 }
 
 BOOST_AUTO_TEST_CASE(fails_closed_after_more_random_names_than_it_tracks) {
