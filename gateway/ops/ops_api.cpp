@@ -7,6 +7,7 @@
 #include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/ops/dashboard_endpoint.hpp"
 #include "gateway/ops/login_endpoints.hpp"
 #include "gateway/ops/ops_responses.hpp"
 
@@ -72,6 +73,9 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   add_route(
       {beast_http::verb::post, "/ops/api/logout", Access::viewer, LogoutEndpoint(operators_)});
   add_route({beast_http::verb::get, "/ops/api/session", Access::viewer, &describe_session});
+  // The dashboard's files: public (the page holds no data; every API call needs the session).
+  add_route({beast_http::verb::get, "/ops", Access::anyone, &serve_dashboard});
+  add_route({beast_http::verb::get, "/ops/{file}", Access::anyone, &serve_dashboard});
 }
 
 boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {
