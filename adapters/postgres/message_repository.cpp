@@ -68,7 +68,7 @@ constexpr const char* message_find_by_external_id =
     "SELECT " RELAY_PG_MESSAGE_COLUMNS
     " FROM messages m WHERE m.vendor_id = $1 AND m.external_id = $2";
 
-// content arrives in bytea's text form (hex); bytea_from_field decodes it.
+// content arrives in bytea's text form (hex); bytea_from_field decodes it. NULL: purged.
 constexpr const char* attachment_contents_for_message = R"sql(
 SELECT file_name, content
 FROM attachments
@@ -170,7 +170,10 @@ std::optional<domain::StoredMessage> MessageRepository::find_by_external_id(
   load_patients(tx, messages);
   domain::StoredMessage& message = messages.front();
   for (const auto& row : tx.exec_params(attachment_contents_for_message, message.id)) {
-    message.files.push_back({row[0].as<std::string>(), bytea_from_field(row[1])});
+    // NULL once retention purged the bytes: the file is listed by name with no content.
+    std::optional<std::string> bytes;
+    if (!row[1].is_null()) bytes = bytea_from_field(row[1]);
+    message.files.push_back({row[0].as<std::string>(), std::move(bytes)});
   }
   return std::move(message);
 }

@@ -30,6 +30,8 @@ constexpr const char* usage_text =
     "  deliveries VENDOR EXTERNAL_ID\n"
     "                     one message's deliveries: state, attempts, Metriport ids, last error\n"
     "  queue              deliveries per state and when the backlog should be sent\n"
+    "  prune [--dry-run]  one retention pass now (config retention); --dry-run prints what it\n"
+    "                     would purge and delete and changes nothing\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -93,6 +95,10 @@ int run(int argc, char** argv) {
     }
     if (words[0] == "queue") {
       const int code = queue_command(config, words);
+      if (code >= 0) return code;
+    }
+    if (words[0] == "prune") {
+      const int code = prune_command(config, words);
       if (code >= 0) return code;
     }
   } catch (const std::exception& failure) {

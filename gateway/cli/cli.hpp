@@ -1,4 +1,4 @@
-// The relay-gateway command line: serve, migrate, vendor and operator administration, queues.
+// The relay-gateway command line: serve, migrate, vendors, operators, queues and retention.
 // Each command lives in its own file; this header is what main() calls.
 #pragma once
 
@@ -23,5 +23,7 @@ int operator_command(const config::Config& config, const std::vector<std::string
 int deliveries_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"queue"}: deliveries per state and the expected drain time of the backlog.
 int queue_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"prune"} or {"prune", "--dry-run"}: one retention pass now, or its preview.
+int prune_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli

@@ -1,5 +1,5 @@
-// relay-gateway serve: wires configuration, the database pool, the vendor and operations listeners
-// and the relay, runs the I/O threads, and stops gracefully on SIGTERM/SIGINT (readiness first).
+// relay-gateway serve: wires configuration, the database pool, the vendor and operations listeners,
+// the relay and retention, runs the I/O threads, and stops gracefully on SIGTERM/SIGINT.
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -21,6 +21,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/ops/ops_api.hpp"
 #include "gateway/relay/relay_engine.hpp"
+#include "gateway/retention/retention_scheduler.hpp"
 
 namespace relay::cli {
 namespace {
@@ -115,6 +116,14 @@ int serve_command(const config::Config& config) {
     relay_engine = std::make_unique<engine::RelayEngine>(io.get_executor(), config);
     relay_engine->start();
   }
+  // Retention passes (one at a time across processes), after the relay is up.
+  std::unique_ptr<retention::RetentionScheduler> retention_scheduler;
+  if (config.retention.enabled) {
+    retention_scheduler = std::make_unique<retention::RetentionScheduler>(
+        io.get_executor(), config,
+        relay_engine ? relay_engine->instance() : engine::make_instance_name());
+    retention_scheduler->start();
+  }
 
   const std::string address = config.http.listen_host + ":" + std::to_string(server.port());
   const std::string ops_address = config.ops.listen_host + ":" + std::to_string(ops_server.port());
@@ -131,11 +140,14 @@ int serve_command(const config::Config& config) {
     // /readyz answers 503 at once; the relay hands back or finishes its deliveries; after the
     // drain delay the listeners stop accepting and finish in-flight requests; then threads end.
     readiness.begin_draining();
-    auto pending = std::make_shared<std::atomic<int>>(relay_engine ? 3 : 2);
+    auto pending = std::make_shared<std::atomic<int>>(2 + (relay_engine ? 1 : 0) +
+                                                      (retention_scheduler ? 1 : 0));
     auto one_done = [&io, pending] {
       if (--*pending == 0) io.stop();
     };
     if (relay_engine) relay_engine->begin_stop(one_done);
+    // A pass stops after its current transaction; what committed stays.
+    if (retention_scheduler) retention_scheduler->begin_stop(one_done);
     drain_timer.expires_after(config.http.drain_delay);
     drain_timer.async_wait([&server, &ops_server, one_done](const boost::system::error_code&) {
       server.begin_shutdown(one_done);
@@ -154,6 +166,7 @@ int serve_command(const config::Config& config) {
   for (int i = 1; i < config.http.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& thread : threads) thread.join();
+  retention_scheduler.reset();
   relay_engine.reset();
   pool.stop();
   log::info("gateway.stopped");
