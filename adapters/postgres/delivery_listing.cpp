@@ -74,13 +74,21 @@ std::optional<std::vector<DeliveryView>> deliveries_of_message(pqxx::transaction
   return views;
 }
 
+std::int64_t count_unsent_parts(pqxx::transaction_base& tx) {
+  return tx.exec1(unsent_parts)[0].as<std::int64_t>();
+}
+
+std::int64_t count_flagged_unconfirmed(pqxx::transaction_base& tx) {
+  return tx.exec1(deliveries_flagged)[0].as<std::int64_t>();
+}
+
 QueueCounts queue_counts(pqxx::transaction_base& tx) {
   QueueCounts counts;
   for (const auto& row : tx.exec(deliveries_by_state)) {
     counts.deliveries_by_state[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
-  counts.unsent_parts = tx.exec1(unsent_parts)[0].as<std::int64_t>();
-  counts.flagged = tx.exec1(deliveries_flagged)[0].as<std::int64_t>();
+  counts.unsent_parts = count_unsent_parts(tx);
+  counts.flagged = count_flagged_unconfirmed(tx);
   for (const auto& row : tx.exec(webhooks_by_outcome)) {
     counts.webhooks_by_type_and_outcome[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
