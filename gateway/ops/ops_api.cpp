@@ -9,6 +9,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/ops/login_endpoints.hpp"
 #include "gateway/ops/ops_responses.hpp"
+#include "gateway/ops/read_routes.hpp"
 
 namespace relay::ops {
 namespace {
@@ -72,6 +73,7 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   add_route(
       {beast_http::verb::post, "/ops/api/logout", Access::viewer, LogoutEndpoint(operators_)});
   add_route({beast_http::verb::get, "/ops/api/session", Access::viewer, &describe_session});
+  add_read_routes(router_, pool, config_);
 }
 
 boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {
