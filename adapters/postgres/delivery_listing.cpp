@@ -28,12 +28,13 @@ SELECT event_type || ' ' || coalesce(outcome, 'new'), count(*) FROM webhook_even
 
 constexpr const char* webhook_rejection_count = "SELECT count(*) FROM webhook_rejections";
 
+// A delivery still to relay counts its pending or in-doubt sends, or one when it has none (not
+// planned yet); set-based over delivery_sends_unsent_idx, so its cost follows the backlog.
 constexpr const char* unsent_parts = R"sql(
-SELECT coalesce(sum(CASE WHEN s.n IS NULL THEN 1 ELSE s.n END), 0)
+SELECT count(*) FILTER (WHERE s.n IS NULL) + coalesce(sum(s.n), 0)
 FROM deliveries d
-LEFT JOIN LATERAL (SELECT count(*) AS n FROM delivery_sends s
-                   WHERE s.delivery_id = d.id AND s.status IN ('pending', 'sending')
-                   HAVING count(*) > 0) s ON true
+LEFT JOIN (SELECT delivery_id, count(*) AS n FROM delivery_sends
+           WHERE status IN ('pending', 'sending') GROUP BY delivery_id) s ON s.delivery_id = d.id
 WHERE d.state IN ('queued', 'retry_wait', 'resolving', 'uploading', 'sending'))sql";
 
 std::vector<std::string> split_keep_empty(const std::string& text) {

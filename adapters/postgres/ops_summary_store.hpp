@@ -18,7 +18,9 @@
 
 namespace relay::pg {
 
-// Deliveries of one vendor in one state and priority (0 Low, 1 Normal, 2 High).
+// Deliveries of one vendor in one state and priority (0 Low, 1 Normal, 2 High). Finished states
+// (completed, failed, cancelled) count those that reached the state in the last
+// finished_window_hours.
 struct DeliveryGroup {
   std::string vendor;
   std::string state;
@@ -80,6 +82,7 @@ struct SummaryFacts {
 };
 
 inline constexpr std::int64_t metriport_failures_cap = 10'000;
+inline constexpr int finished_window_hours = 24;
 
 class OpsSummaryStore {
  public:

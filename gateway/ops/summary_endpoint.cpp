@@ -3,16 +3,17 @@
 #include "gateway/ops/summary_endpoint.hpp"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <set>
 #include <string_view>
 
 #include <boost/json.hpp>
 
+#include "adapters/postgres/message_rows.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/ops/ops_responses.hpp"
 #include "gateway/ops/query_reader.hpp"
+#include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/pacer_view.hpp"
 #include "gateway/relay/relay_engine.hpp"
 
@@ -21,26 +22,17 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::string_view, 11> delivery_states = {
-    "draft",     "queued", "resolving",  "uploading", "sending",  "accepted",
-    "completed", "failed", "retry_wait", "dead",      "cancelled"};
-
 bool is_waiting(std::string_view state) {
-  return state == "queued" || state == "retry_wait";
+  const auto parsed = engine::parse_delivery_state(state);
+  return parsed && engine::is_claimable(*parsed);
 }
 bool is_in_flight(std::string_view state) {
-  return state == "resolving" || state == "uploading" || state == "sending";
+  const auto parsed = engine::parse_delivery_state(state);
+  return parsed && engine::is_in_flight(*parsed);
 }
 
-std::string_view priority_name(int priority) {
-  switch (priority) {
-    case 0:
-      return "Low";
-    case 2:
-      return "High";
-    default:
-      return "Normal";
-  }
+std::string priority_name(int priority) {
+  return domain::to_string(pg::priority_from_column(priority));
 }
 
 json::value instant(const std::optional<domain::EpochMicros>& at) {
@@ -48,13 +40,14 @@ json::value instant(const std::optional<domain::EpochMicros>& at) {
   return json::value(domain::format_iso8601_utc(*at));
 }
 
-// Deliveries of some groups (all vendors', or one vendor's) in one shape.
+// Deliveries of some groups (all vendors', or one vendor's) in one shape; "counted" sums them
+// (every unfinished delivery, and those finished in the last finished_window_hours).
 class DeliveryTally {
  public:
   void add(const pg::DeliveryGroup& group) {
     total_ += group.count;
     by_state_[group.state] += group.count;
-    by_priority_[std::string(priority_name(group.priority))][group.state] += group.count;
+    by_priority_[priority_name(group.priority)][group.state] += group.count;
     if (group.oldest_waiting && (!oldest_waiting_ || *group.oldest_waiting < *oldest_waiting_)) {
       oldest_waiting_ = group.oldest_waiting;
     }
@@ -62,7 +55,9 @@ class DeliveryTally {
 
   json::object to_json(domain::EpochMicros now) const {
     json::object by_state;
-    for (const auto state : delivery_states) by_state[state] = count_in(state);
+    for (const auto state : engine::all_delivery_states) {
+      by_state[engine::to_text(state)] = count_in(engine::to_text(state));
+    }
     json::object by_priority;
     for (const auto* name : {"High", "Normal", "Low"}) {
       json::object states;
@@ -79,7 +74,7 @@ class DeliveryTally {
     }
     json::value age = nullptr;
     if (oldest_waiting_) age = std::max<std::int64_t>(0, (now - *oldest_waiting_) / 1'000'000);
-    return json::object{{"total", total_},
+    return json::object{{"counted", total_},
                         {"by_state", std::move(by_state)},
                         {"by_priority", std::move(by_priority)},
                         {"waiting", waiting},
@@ -211,6 +206,8 @@ boost::asio::awaitable<http::Response> SummaryEndpoint::operator()(OpsRequest& r
   }
   json::object deliveries = overall.to_json(facts.now);
   deliveries["flagged_unconfirmed"] = facts.flagged_unconfirmed;
+  deliveries["finished_counted_since"] = domain::format_iso8601_utc(
+      facts.now - std::int64_t{pg::finished_window_hours} * 3'600'000'000);
 
   engine::PacerFacts pacer;
   if (facts.pacer) pacer.stored = engine::state_from_row(*facts.pacer);
