@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/postgres/message_rows.hpp"
 #include "gateway/domain/base64.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/ops/identifier_mask.hpp"
@@ -23,17 +24,6 @@ json::value instant(const std::optional<domain::EpochMicros>& at) {
 json::value text_or_null(const std::optional<std::string>& text) {
   if (!text) return nullptr;
   return json::value(*text);
-}
-
-std::string_view priority_name(int priority) {
-  switch (priority) {
-    case 0:
-      return "Low";
-    case 2:
-      return "High";
-    default:
-      return "Normal";
-  }
 }
 
 // A patient identifier: whole after a reveal, masked otherwise.
@@ -124,7 +114,7 @@ json::object metadata_json(const pg::MessageInspection& message) {
                    {"sender_id", message.from_external_id},
                    {"status", message.portal_status},
                    {"requested_status", message.requested_status},
-                   {"priority", priority_name(message.priority)},
+                   {"priority", domain::to_string(pg::priority_from_column(message.priority))},
                    {"destination", message.destination},
                    {"intended_recipient_npi", std::move(npis)},
                    {"created_at", domain::format_iso8601_utc(message.creation_date)},

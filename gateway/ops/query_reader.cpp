@@ -11,6 +11,9 @@
 namespace relay::ops {
 namespace {
 
+// 9999-12-31T23:59:59.999999Z: later instants would overflow PostgreSQL's timestamp arithmetic.
+constexpr std::int64_t max_cursor_micros = 253'402'300'799'999'999;
+
 std::optional<std::int64_t> parse_digits(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -56,7 +59,7 @@ std::optional<PageCursor> decode_cursor(std::string_view text) {
   if (dot == std::string_view::npos) return std::nullopt;
   const auto at = parse_digits(text.substr(0, dot));
   const auto id = parse_digits(text.substr(dot + 1));
-  if (!at || !id) return std::nullopt;
+  if (!at || !id || *at > max_cursor_micros) return std::nullopt;
   return PageCursor{*at, *id};
 }
 

@@ -213,6 +213,7 @@ BOOST_AUTO_TEST_CASE(bad_parameters_are_400_naming_the_field) {
   expect_refused("/ops/api/audit?to=PAT-4711", "to");
   expect_refused("/ops/api/audit?limit=501", "limit");
   expect_refused("/ops/api/audit?cursor=1.PAT-4711", "cursor");
+  expect_refused("/ops/api/audit?cursor=999999999999999999.1", "cursor");  // past year 9999
   expect_refused("/ops/api/audit?acter=operator:vera", "acter");
   expect_refused("/ops/api/audit?action=", "action");
   HttpClient anonymous("127.0.0.1", relay.gateways->gateway->ops_port());

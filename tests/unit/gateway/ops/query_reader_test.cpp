@@ -101,6 +101,8 @@ BOOST_AUTO_TEST_CASE(cursors_round_trip) {
   BOOST_TEST(!decode_cursor("-1.2").has_value());
   BOOST_TEST(!decode_cursor("1.2.3").has_value());
   BOOST_TEST(!decode_cursor("").has_value());
+  BOOST_TEST(decode_cursor("253402300799999999.1").has_value());   // the end of year 9999
+  BOOST_TEST(!decode_cursor("253402300800000000.1").has_value());  // beyond: would overflow SQL
 }
 
 BOOST_AUTO_TEST_CASE(uuids_in_text_form) {
