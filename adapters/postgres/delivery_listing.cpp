@@ -28,12 +28,13 @@ SELECT event_type || ' ' || coalesce(outcome, 'new'), count(*) FROM webhook_even
 
 constexpr const char* webhook_rejection_count = "SELECT count(*) FROM webhook_rejections";
 
+// A delivery still to relay counts its pending or in-doubt sends, or one when it has none (not
+// planned yet); set-based over delivery_sends_unsent_idx, so its cost follows the backlog.
 constexpr const char* unsent_parts = R"sql(
-SELECT coalesce(sum(CASE WHEN s.n IS NULL THEN 1 ELSE s.n END), 0)
+SELECT count(*) FILTER (WHERE s.n IS NULL) + coalesce(sum(s.n), 0)
 FROM deliveries d
-LEFT JOIN LATERAL (SELECT count(*) AS n FROM delivery_sends s
-                   WHERE s.delivery_id = d.id AND s.status IN ('pending', 'sending')
-                   HAVING count(*) > 0) s ON true
+LEFT JOIN (SELECT delivery_id, count(*) AS n FROM delivery_sends
+           WHERE status IN ('pending', 'sending') GROUP BY delivery_id) s ON s.delivery_id = d.id
 WHERE d.state IN ('queued', 'retry_wait', 'resolving', 'uploading', 'sending'))sql";
 
 std::vector<std::string> split_keep_empty(const std::string& text) {
@@ -74,13 +75,21 @@ std::optional<std::vector<DeliveryView>> deliveries_of_message(pqxx::transaction
   return views;
 }
 
+std::int64_t count_unsent_parts(pqxx::transaction_base& tx) {
+  return tx.exec1(unsent_parts)[0].as<std::int64_t>();
+}
+
+std::int64_t count_flagged_unconfirmed(pqxx::transaction_base& tx) {
+  return tx.exec1(deliveries_flagged)[0].as<std::int64_t>();
+}
+
 QueueCounts queue_counts(pqxx::transaction_base& tx) {
   QueueCounts counts;
   for (const auto& row : tx.exec(deliveries_by_state)) {
     counts.deliveries_by_state[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
-  counts.unsent_parts = tx.exec1(unsent_parts)[0].as<std::int64_t>();
-  counts.flagged = tx.exec1(deliveries_flagged)[0].as<std::int64_t>();
+  counts.unsent_parts = count_unsent_parts(tx);
+  counts.flagged = count_flagged_unconfirmed(tx);
   for (const auto& row : tx.exec(webhooks_by_outcome)) {
     counts.webhooks_by_type_and_outcome[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }

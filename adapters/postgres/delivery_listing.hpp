@@ -40,4 +40,9 @@ std::optional<std::vector<DeliveryView>> deliveries_of_message(pqxx::transaction
 
 QueueCounts queue_counts(pqxx::transaction_base& tx);
 
+// Metriport sends still to make: the queue's unsent_parts (also the operations summary's drain).
+std::int64_t count_unsent_parts(pqxx::transaction_base& tx);
+// Deliveries accepted long ago and still unconfirmed (flagged by the reconciler).
+std::int64_t count_flagged_unconfirmed(pqxx::transaction_base& tx);
+
 }  // namespace relay::pg

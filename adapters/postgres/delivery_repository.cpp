@@ -167,6 +167,15 @@ SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in
        blocked_until, in_flight, last_grant_micros
 FROM relay_pacer WHERE account = $1 FOR UPDATE)sql";
 
+constexpr const char* pacer_read = R"sql(
+SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in_known_window,
+       blocked_until, in_flight, last_grant_micros
+FROM relay_pacer WHERE account = $1)sql";
+
+constexpr const char* pacer_grants_count_live = R"sql(
+SELECT count(*) FROM relay_pacer_grants
+WHERE account = $1 AND granted_at >= clock_timestamp() - $2::integer * interval '1 second')sql";
+
 constexpr const char* pacer_store = R"sql(
 UPDATE relay_pacer SET send_limit = $2, window_micros = $3, next_even_slot = $4,
   known_window_end = $5, remaining_in_known_window = $6, blocked_until = $7, in_flight = $8,
@@ -371,6 +380,23 @@ PacerRow DeliveryRepository::lock_pacer(pqxx::work& tx, const std::string& accou
   return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
           row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
           row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
+}
+
+std::optional<PacerRow> DeliveryRepository::read_pacer(pqxx::transaction_base& tx,
+                                                       const std::string& account) {
+  const auto result = tx.exec_params(pacer_read, account);
+  if (result.empty()) return std::nullopt;
+  const auto row = result[0];
+  return PacerRow{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
+                  row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
+                  row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
+}
+
+std::int64_t DeliveryRepository::count_live_pacer_grants(pqxx::transaction_base& tx,
+                                                         const std::string& account,
+                                                         std::chrono::seconds max_age) {
+  return tx.exec_params1(pacer_grants_count_live, account, static_cast<int>(max_age.count()))[0]
+      .as<std::int64_t>();
 }
 
 void DeliveryRepository::store_pacer(pqxx::work& tx, const std::string& account,

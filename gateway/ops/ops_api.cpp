@@ -10,6 +10,7 @@
 #include "gateway/ops/dashboard_endpoint.hpp"
 #include "gateway/ops/login_endpoints.hpp"
 #include "gateway/ops/ops_responses.hpp"
+#include "gateway/ops/read_routes.hpp"
 
 namespace relay::ops {
 namespace {
@@ -76,6 +77,7 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   // The dashboard's files: public (the page holds no data; every API call needs the session).
   add_route({beast_http::verb::get, "/ops", Access::anyone, &serve_dashboard});
   add_route({beast_http::verb::get, "/ops/{file}", Access::anyone, &serve_dashboard});
+  add_read_routes(router_, pool, config_);
 }
 
 boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {

@@ -18,6 +18,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/earlier_send_match.hpp"
+#include "gateway/relay/failure_class.hpp"
 #include "gateway/relay/status_applier.hpp"
 
 namespace relay::engine {
@@ -38,7 +39,8 @@ std::string id_text(std::int64_t id) {
 }
 
 std::string audit_detail(std::string_view from, std::string_view to, int attempts,
-                         const std::optional<std::string>& reason) {
+                         const std::optional<std::string>& reason,
+                         std::string_view failure_class_name) {
   std::string json = "{\"from\":";
   domain::append_json_string(json, from);
   json += ",\"to\":";
@@ -47,6 +49,10 @@ std::string audit_detail(std::string_view from, std::string_view to, int attempt
   if (reason) {
     json += ",\"reason\":";
     domain::append_json_string(json, *reason);
+  }
+  if (!failure_class_name.empty()) {
+    json += ",\"class\":";
+    domain::append_json_string(json, failure_class_name);
   }
   json += "}";
   return json;
@@ -121,7 +127,7 @@ awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
   }
   if (!failed) co_return;
   try {
-    const Failure failure = plain_failure(DeliveryEvent::transient_failure,
+    const Failure failure = plain_failure(DeliveryEvent::transient_failure, failure_class::internal,
                                           "internal error while relaying (see the gateway log)");
     co_await fail(delivery, failure);
   } catch (const std::exception&) {
@@ -138,8 +144,9 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
   }
   const SendPlan plan = plan_sends(delivery.relay_subject, delivery.relay_body, attachments);
   if (plan.sends.empty()) {
-    const Failure failure = plain_failure(DeliveryEvent::permanent_failure,
-                                          "the message has neither body nor attachments");
+    const Failure failure =
+        plain_failure(DeliveryEvent::permanent_failure, failure_class::nothing_to_send,
+                      "the message has neither body nor attachments");
     co_return co_await fail(delivery, failure);
   }
   const auto parts = static_cast<int>(plan.sends.size());
@@ -174,7 +181,8 @@ awaitable<bool> DeliveryProcessor::resolve_patient(pg::ClaimedDelivery& delivery
       const auto found = co_await client_.find_patient_by_external_id(delivery.patient_external_id);
       if (found.is_not_found()) {
         const Failure failure =
-            plain_failure(DeliveryEvent::permanent_failure, std::string(patient_unknown_reason));
+            plain_failure(DeliveryEvent::permanent_failure, failure_class::patient_not_found,
+                          std::string(patient_unknown_reason));
         co_return co_await fail(delivery, failure);
       }
       if (found.outcome != metriport::CallOutcome::success) {
@@ -221,8 +229,9 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
   if (key.attachment_id) {
     const auto* attachment = find_attachment(delivery, *key.attachment_id);
     if (attachment == nullptr) {
-      const Failure failure = plain_failure(DeliveryEvent::permanent_failure,
-                                            "planned attachment is missing from the message");
+      const Failure failure =
+          plain_failure(DeliveryEvent::permanent_failure, failure_class::attachment_missing,
+                        "planned attachment is missing from the message");
       co_return co_await fail(delivery, failure);
     }
     content = co_await pool_.run([id = attachment->id](pqxx::connection& connection) {
@@ -470,8 +479,8 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
         std::max<std::int64_t>(0, slot.not_before_micros - domain::now_epoch_micros()));
     if (stopping_) {
       // Shutting down: hand the delivery back for whoever runs next, with no attempt counted.
-      Failure failure =
-          plain_failure(DeliveryEvent::rate_limited, "waiting for a send slot at shutdown");
+      Failure failure = plain_failure(DeliveryEvent::rate_limited, failure_class::shutdown,
+                                      "waiting for a send slot at shutdown");
       failure.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(wait);
       co_await fail(delivery, failure);
       break;
@@ -587,7 +596,9 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
   change.stamp_completed = transition.actions.stamp_completed;
   change.actor = "relay:" + settings_.instance;
   change.audit_event = std::string(transition.audit_event);
-  change.audit_detail_json = audit_detail(delivery.state, change.to_state, attempts, summary);
+  change.audit_detail_json =
+      audit_detail(delivery.state, change.to_state, attempts, summary,
+                   failure != nullptr ? failure->failure_class : std::string_view());
   const bool in_flight_step = is_in_flight(transition.to);
   const bool applied = co_await pool_.run([&change, in_flight_step](pqxx::connection& connection) {
     pqxx::work tx(connection);
@@ -620,8 +631,9 @@ awaitable<bool> DeliveryProcessor::fail(pg::ClaimedDelivery& delivery, const Fai
 }
 
 DeliveryProcessor::Failure DeliveryProcessor::plain_failure(DeliveryEvent event,
+                                                            std::string_view failure_class_name,
                                                             std::string reason) {
-  Failure failure{event, reason, std::move(reason), std::nullopt};
+  Failure failure{event, reason, std::move(reason), std::nullopt, failure_class_name};
   return failure;
 }
 
@@ -633,7 +645,7 @@ DeliveryProcessor::Failure DeliveryProcessor::failure_of(const metriport::CallRe
       std::string(step) + ": " + std::string(metriport::to_string(result.outcome)) +
           (result.http_status != 0 ? " (HTTP " + std::to_string(result.http_status) + ")"
                                    : std::string(" (no answer)")),
-      result.retry_after};
+      result.retry_after, metriport::to_string(result.outcome)};
   switch (result.outcome) {
     case metriport::CallOutcome::rate_limited:
       failure.event = DeliveryEvent::rate_limited;

@@ -41,12 +41,14 @@ class DeliveryProcessor {
 
  private:
   // reason goes to deliveries.last_error (operators); summary (step, outcome, HTTP status, never
-  // Metriport's free text, which could echo a value) goes to logs and audit events.
+  // Metriport's free text, which could echo a value) goes to logs and audit events; failure_class
+  // (failure_class.hpp) goes to audit events, where the operations summary counts it.
   struct Failure {
     DeliveryEvent event;
     std::string reason;
     std::string summary;
     std::optional<std::chrono::milliseconds> retry_after;
+    std::string_view failure_class;
   };
 
   boost::asio::awaitable<bool> run_steps(pg::ClaimedDelivery& delivery);
@@ -82,7 +84,8 @@ class DeliveryProcessor {
   boost::asio::awaitable<bool> move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
                                     const Failure* failure = nullptr);
   boost::asio::awaitable<bool> fail(pg::ClaimedDelivery& delivery, const Failure& failure);
-  static Failure plain_failure(DeliveryEvent event, std::string reason);
+  static Failure plain_failure(DeliveryEvent event, std::string_view failure_class,
+                               std::string reason);
 
   template <class T>
   static Failure failure_of(const metriport::CallResult<T>& result, std::string_view step);

@@ -52,14 +52,6 @@ ProcessorSettings processor_settings(const config::Config& config, std::string i
   return settings;
 }
 
-PacerSettings pacer_settings(const config::Config& config) {
-  PacerSettings settings;
-  settings.sends_per_minute = config.metriport.sends_per_minute;
-  settings.window = config.metriport.send_window;
-  settings.stale_in_flight = config.metriport.request_timeout + std::chrono::seconds(30);
-  return settings;
-}
-
 // A log-safe reason for a loop's failure: the kind of database outage (the loop retries, and
 // succeeds once the database is back), else the SQLSTATE; never the text (it may quote values).
 std::string loop_failure_reason(const std::exception& failure) {
@@ -71,6 +63,14 @@ std::string loop_failure_reason(const std::exception& failure) {
 }
 
 }  // namespace
+
+PacerSettings pacer_settings(const config::Config& config) {
+  PacerSettings settings;
+  settings.sends_per_minute = config.metriport.sends_per_minute;
+  settings.window = config.metriport.send_window;
+  settings.stale_in_flight = config.metriport.request_timeout + std::chrono::seconds(30);
+  return settings;
+}
 
 std::string make_instance_name() {
   char host[256] = {};

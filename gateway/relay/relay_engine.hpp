@@ -69,4 +69,7 @@ class RelayEngine {
 // "<host>:<pid>:<random>": the lease holder name of this process.
 std::string make_instance_name();
 
+// The shared pacer's settings from the configuration (the relay and the operations summary).
+PacerSettings pacer_settings(const config::Config& config);
+
 }  // namespace relay::engine

@@ -17,9 +17,10 @@ std::string login_body(const std::string& username, const std::string& password)
       boost::json::object{{"username", username}, {"password", password}});
 }
 
-OperatorAccount OpsFixture::add_operator(const std::string& name, const std::string& role) {
+OperatorAccount add_operator_to(GatewayFixture& world, const std::string& name,
+                                const std::string& role) {
   const auto result =
-      run_cli({"operator", "add", name, "--role", role}, {{"DATABASE_URL", database.url()}});
+      run_cli({"operator", "add", name, "--role", role}, {{"DATABASE_URL", world.database.url()}});
   BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "operator add failed: " << result.err);
   std::istringstream lines(result.out);
   std::string line;
@@ -31,8 +32,8 @@ OperatorAccount OpsFixture::add_operator(const std::string& name, const std::str
   return {};
 }
 
-OperatorLogin OpsFixture::login(const OperatorAccount& account) {
-  auto client = ops_anonymous_client();
+OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", world.gateway->ops_port());
   const auto answer = client.post("/ops/api/login", login_body(account.name, account.password));
   BOOST_REQUIRE_MESSAGE(answer.status == 200, "operator login failed: " << answer.body);
   const auto body = parse_json(answer.body);
@@ -40,10 +41,22 @@ OperatorLogin OpsFixture::login(const OperatorAccount& account) {
           answer.header("Set-Cookie")};
 }
 
-HttpClient OpsFixture::ops_client_for(const OperatorAccount& account) {
-  auto client = ops_anonymous_client();
-  client.set_default_header("Authorization", "Bearer " + login(account).token);
+HttpClient ops_client_of(GatewayFixture& world, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", world.gateway->ops_port());
+  client.set_default_header("Authorization", "Bearer " + login_to(world, account).token);
   return client;
+}
+
+OperatorAccount OpsFixture::add_operator(const std::string& name, const std::string& role) {
+  return add_operator_to(*this, name, role);
+}
+
+OperatorLogin OpsFixture::login(const OperatorAccount& account) {
+  return login_to(*this, account);
+}
+
+HttpClient OpsFixture::ops_client_for(const OperatorAccount& account) {
+  return ops_client_of(*this, account);
 }
 
 HttpClient OpsFixture::ops_anonymous_client() {

@@ -37,4 +37,10 @@ class OpsFixture : public GatewayFixture {
 // The JSON body of a login request.
 std::string login_body(const std::string& username, const std::string& password);
 
+// The same for any world with a gateway (e.g. RelayFixture's gateways, relaying to the simulator).
+OperatorAccount add_operator_to(GatewayFixture& world, const std::string& name,
+                                const std::string& role);
+OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account);
+HttpClient ops_client_of(GatewayFixture& world, const OperatorAccount& account);
+
 }  // namespace relay::testing
