@@ -23,5 +23,7 @@ int operator_command(const config::Config& config, const std::vector<std::string
 int deliveries_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"queue"}: deliveries per state and the expected drain time of the backlog.
 int queue_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"ops", retry|cancel|pause|resume, --FLAG VALUE..., [--dry-run]}; -1 when malformed.
+int ops_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli
