@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 
 namespace relay::testing {
 
@@ -17,9 +18,10 @@ std::string login_body(const std::string& username, const std::string& password)
       boost::json::object{{"username", username}, {"password", password}});
 }
 
-OperatorAccount OpsFixture::add_operator(const std::string& name, const std::string& role) {
-  const auto result =
-      run_cli({"operator", "add", name, "--role", role}, {{"DATABASE_URL", database.url()}});
+OperatorAccount add_operator_to(GatewayFixture& gateways, const std::string& name,
+                                const std::string& role) {
+  const auto result = run_cli({"operator", "add", name, "--role", role},
+                              {{"DATABASE_URL", gateways.database.url()}});
   BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "operator add failed: " << result.err);
   std::istringstream lines(result.out);
   std::string line;
@@ -31,8 +33,8 @@ OperatorAccount OpsFixture::add_operator(const std::string& name, const std::str
   return {};
 }
 
-OperatorLogin OpsFixture::login(const OperatorAccount& account) {
-  auto client = ops_anonymous_client();
+OperatorLogin login_at(std::uint16_t ops_port, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", ops_port);
   const auto answer = client.post("/ops/api/login", login_body(account.name, account.password));
   BOOST_REQUIRE_MESSAGE(answer.status == 200, "operator login failed: " << answer.body);
   const auto body = parse_json(answer.body);
@@ -40,10 +42,29 @@ OperatorLogin OpsFixture::login(const OperatorAccount& account) {
           answer.header("Set-Cookie")};
 }
 
-HttpClient OpsFixture::ops_client_for(const OperatorAccount& account) {
-  auto client = ops_anonymous_client();
-  client.set_default_header("Authorization", "Bearer " + login(account).token);
+HttpClient ops_client_at(std::uint16_t ops_port, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", ops_port);
+  client.set_default_header("Authorization", "Bearer " + login_at(ops_port, account).token);
   return client;
+}
+
+void execute_sql(GatewayFixture& gateways, const std::string& sql) {
+  pqxx::connection connection(gateways.database.url());
+  pqxx::work tx(connection);
+  tx.exec(sql);
+  tx.commit();
+}
+
+OperatorAccount OpsFixture::add_operator(const std::string& name, const std::string& role) {
+  return add_operator_to(*this, name, role);
+}
+
+OperatorLogin OpsFixture::login(const OperatorAccount& account) {
+  return login_at(gateway->ops_port(), account);
+}
+
+HttpClient OpsFixture::ops_client_for(const OperatorAccount& account) {
+  return ops_client_at(gateway->ops_port(), account);
 }
 
 HttpClient OpsFixture::ops_anonymous_client() {
