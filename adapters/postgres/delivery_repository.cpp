@@ -14,7 +14,8 @@ namespace {
 // Each vendor's first claimable deliveries (its own index, read without locks) are ranked across
 // vendors: priority first, then whose turn is oldest, then age. Only the chosen row is locked
 // (SKIP LOCKED, so concurrent claimers take the next one); locking inside the LATERAL would hold
-// every vendor's best row and make other claimers skip a High delivery for a Normal one.
+// every vendor's best row and make other claimers skip a High delivery for a Normal one. Vendors
+// under a pause (relay_pauses: theirs or the global one) are left out, read at every claim.
 constexpr const char* delivery_claim_next = R"sql(
 WITH ranked AS (
   SELECT c.id, c.priority, c.created_at, t.last_claimed_at
@@ -26,7 +27,8 @@ WITH ranked AS (
     WHERE d.vendor_id = v.id
       AND (d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now()))
     ORDER BY d.priority DESC, d.created_at, d.id
-    LIMIT 64) c),
+    LIMIT 64) c
+  WHERE NOT EXISTS (SELECT 1 FROM relay_pauses p WHERE p.vendor_id IS NULL OR p.vendor_id = v.id)),
 candidate AS (
   SELECT d.id, d.state
   FROM deliveries d

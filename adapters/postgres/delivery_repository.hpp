@@ -26,6 +26,7 @@ class DeliveryRepository {
   // Claims the next delivery: queued, or retry_wait whose time has come; High before Normal before
   // Low, then the vendor whose turn is oldest, then the oldest delivery. SKIP LOCKED, so instances
   // never wait for each other. The row moves to 'resolving' leased by `lease_token` for `lease`.
+  // Vendors under a pause (relay_pauses) are skipped.
   static std::optional<ClaimedDelivery> claim_next(pqxx::work& tx, const std::string& lease_token,
                                                    std::chrono::seconds lease);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "adapters/postgres/like_pattern.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
 #include "gateway/domain/text.hpp"
@@ -71,16 +72,6 @@ class QueryBuilder {
   std::string sql_;
   std::vector<std::string> values_;
 };
-
-// "contains" pattern for ILIKE ... ESCAPE '\': the user's %, _ and \ match themselves.
-std::string contains_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
 
 void add_sent_date_filter(QueryBuilder& builder, const SearchQuery& query) {
   const auto& date1 = query.sent_date1;

@@ -32,6 +32,13 @@ constexpr const char* usage_text =
     "  queue              deliveries per state and when the backlog should be sent\n"
     "  prune [--dry-run]  one retention pass now (config retention); --dry-run prints what it\n"
     "                     would purge and delete and changes nothing\n"
+    "  ops retry|cancel [--dry-run] [--state S[,S...]] [--vendor V] [--sender X]\n"
+    "                   [--patient-external-id P] [--error TEXT] [--created-from T] [--created-to "
+    "T]\n"
+    "                     retry or cancel every delivery the filter matches (legal moves only,\n"
+    "                     at most ops.bulk_action_cap); --dry-run only counts\n"
+    "  ops pause|resume [--vendor V]\n"
+    "                     pause (or resume) relaying for everyone or one vendor\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -91,6 +98,10 @@ int run(int argc, char** argv) {
     }
     if (words[0] == "deliveries") {
       const int code = deliveries_command(config, words);
+      if (code >= 0) return code;
+    }
+    if (words[0] == "ops") {
+      const int code = ops_command(config, words);
       if (code >= 0) return code;
     }
     if (words[0] == "queue") {

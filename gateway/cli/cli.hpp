@@ -25,5 +25,7 @@ int deliveries_command(const config::Config& config, const std::vector<std::stri
 int queue_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"prune"} or {"prune", "--dry-run"}: one retention pass now, or its preview.
 int prune_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"ops", retry|cancel|pause|resume, --FLAG VALUE..., [--dry-run]}; -1 when malformed.
+int ops_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli

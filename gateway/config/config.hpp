@@ -125,7 +125,7 @@ struct OpsSettings {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8090;
   std::chrono::seconds session_lifetime{1800};  // an operator login's absolute lifetime
-  std::size_t bulk_action_cap = 1000;           // deliveries one bulk retry/cancel may change
+  std::size_t bulk_action_cap = 1000;           // deliveries one bulk retry/cancel may match
   bool cookie_secure = false;  // mark the session cookie Secure (TLS terminated in front)
 };
 

@@ -8,8 +8,11 @@
 #include "gateway/api/request_target.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/ops/dashboard_endpoint.hpp"
+#include "gateway/ops/delivery_action_endpoints.hpp"
+#include "gateway/ops/delivery_list_endpoint.hpp"
 #include "gateway/ops/login_endpoints.hpp"
 #include "gateway/ops/ops_responses.hpp"
+#include "gateway/ops/pause_endpoints.hpp"
 #include "gateway/ops/read_routes.hpp"
 
 namespace relay::ops {
@@ -60,7 +63,13 @@ std::string_view path_of(std::string_view target) {
 }  // namespace
 
 OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness)
-    : config_(config), operators_(pool), authenticator_(operators_) {
+    : config_(config),
+      operators_(pool),
+      authenticator_(operators_),
+      delivery_list_(pool),
+      cursors_(config.tokens.secret),
+      delivery_actions_(pool, static_cast<std::int64_t>(config.ops.bulk_action_cap)),
+      pauses_(pool) {
   const auto live = [](OpsRequest& request) -> boost::asio::awaitable<http::Response> {
     co_return json_response(beast_http::status::ok, boost::json::object{{"status", "ok"}},
                             request.version());
@@ -78,6 +87,22 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   add_route({beast_http::verb::get, "/ops", Access::anyone, &serve_dashboard});
   add_route({beast_http::verb::get, "/ops/{file}", Access::anyone, &serve_dashboard});
   add_read_routes(router_, pool, config_);
+
+  add_route({beast_http::verb::get, "/ops/api/deliveries", Access::viewer,
+             DeliveryListEndpoint(delivery_list_, cursors_)});
+  // The bulk routes before "/ops/api/deliveries/{id}/..." (table order decides).
+  for (const auto action : {DeliveryAction::retry, DeliveryAction::cancel}) {
+    const std::string name(action_name(action));
+    add_route({beast_http::verb::post, "/ops/api/deliveries/" + name, Access::operator_role,
+               BulkDeliveryActionEndpoint(delivery_actions_, action)});
+    add_route({beast_http::verb::post, "/ops/api/deliveries/{id}/" + name, Access::operator_role,
+               DeliveryActionEndpoint(delivery_actions_, action)});
+  }
+  add_route({beast_http::verb::post, "/ops/api/pause", Access::operator_role,
+             PauseEndpoint(pauses_, true)});
+  add_route({beast_http::verb::post, "/ops/api/resume", Access::operator_role,
+             PauseEndpoint(pauses_, false)});
+  add_route({beast_http::verb::get, "/ops/api/pauses", Access::viewer, PauseListEndpoint(pauses_)});
 }
 
 boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {

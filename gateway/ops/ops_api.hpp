@@ -5,12 +5,16 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/delivery_list_store.hpp"
 #include "adapters/postgres/operator_store.hpp"
+#include "adapters/postgres/relay_pause_store.hpp"
 #include "gateway/api/readiness.hpp"
 #include "gateway/auth/hashing_pool.hpp"
 #include "gateway/auth/login_throttle.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/domain/ops/delivery_cursor.hpp"
 #include "gateway/http/http_types.hpp"
+#include "gateway/ops/delivery_actions.hpp"
 #include "gateway/ops/operator_authenticator.hpp"
 #include "gateway/ops/ops_router.hpp"
 
@@ -36,6 +40,11 @@ class OpsApi {
   // Operator logins' PBKDF2: one thread of its own, so a vendor login flood cannot delay it.
   auth::HashingPool hashing_{1, 8, 4, std::chrono::milliseconds(200)};
   auth::LoginThrottle login_throttle_;
+  // Deliveries (listing and actions) and relay pauses.
+  pg::DeliveryListStore delivery_list_;
+  domain::ops::CursorCodec cursors_;  // keyed with the token secret: every process decodes alike
+  DeliveryActions delivery_actions_;
+  pg::RelayPauseStore pauses_;
   OpsRouter router_;
 };
 

@@ -108,11 +108,12 @@ awaitable<void> sleep_for(std::chrono::milliseconds duration) {
 }  // namespace
 
 DeliveryProcessor::DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
-                                     SharedPacer& pacer, ProcessorSettings settings,
-                                     const std::atomic<bool>& stopping)
+                                     SharedPacer& pacer, PauseGate& pauses,
+                                     ProcessorSettings settings, const std::atomic<bool>& stopping)
     : pool_(pool),
       client_(client),
       pacer_(pacer),
+      pauses_(pauses),
       settings_(std::move(settings)),
       stopping_(stopping) {}
 
@@ -470,6 +471,9 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
     pg::ClaimedDelivery& delivery) {
   std::optional<SendSlot> granted;
   for (;;) {
+    // A named result: GCC 12 destroys the awaited frame too early for `if (co_await ...)`.
+    const bool handed_back = co_await hand_back_if_paused(delivery);
+    if (handed_back) break;
     const SendSlot slot = co_await pacer_.reserve();
     if (slot.granted) {
       granted = slot;
@@ -493,6 +497,16 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
                                   std::chrono::milliseconds(1), std::chrono::milliseconds(1000)));
   }
   co_return granted;
+}
+
+awaitable<bool> DeliveryProcessor::hand_back_if_paused(pg::ClaimedDelivery& delivery) {
+  const std::int64_t vendor_id = delivery.vendor_id;
+  const bool paused = co_await pauses_.is_paused(vendor_id);
+  if (!paused) co_return false;
+  co_await move(delivery, DeliveryEvent::paused);
+  log::info("relay.delivery_paused", {{"delivery_id", id_text(delivery.id)},
+                                      {"vendor_id", std::to_string(delivery.vendor_id)}});
+  co_return true;
 }
 
 awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery,

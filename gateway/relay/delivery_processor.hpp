@@ -13,6 +13,7 @@
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
+#include "gateway/relay/pause_gate.hpp"
 #include "gateway/relay/retry_backoff.hpp"
 #include "gateway/relay/send_plan.hpp"
 #include "gateway/relay/shared_pacer.hpp"
@@ -32,7 +33,7 @@ struct ProcessorSettings {
 class DeliveryProcessor {
  public:
   DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
-                    SharedPacer& pacer, ProcessorSettings settings,
+                    SharedPacer& pacer, PauseGate& pauses, ProcessorSettings settings,
                     const std::atomic<bool>& stopping);
 
   // Runs the delivery as far as it can go now. Never throws: an unexpected error is recorded as a
@@ -61,7 +62,9 @@ class DeliveryProcessor {
   boost::asio::awaitable<std::optional<std::string>> find_earlier_send(
       pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
       const metriport::SendRequest& request);
-  // A granted slot, or nullopt when the delivery was handed back (shutdown, lease lost).
+  // A granted slot, or nullopt when the delivery was handed back (shutdown, a pause, lease lost).
+  // The pauses are looked at before every request for a slot, so no send starts once a pause is
+  // in this process's view.
   boost::asio::awaitable<std::optional<SendSlot>> wait_for_send_slot(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<std::optional<metriport::CallResult<metriport::MessageRecord>>> make_send(
       pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
@@ -70,6 +73,9 @@ class DeliveryProcessor {
       const SendSlot& slot, const metriport::CallResult<metriport::MessageRecord>& answer);
   // Every part has its Metriport id: accepted, then settled at once if webhooks came first.
   boost::asio::awaitable<void> accept(pg::ClaimedDelivery& delivery);
+  // When a pause covers the delivery's vendor: hands it back to the queue (no attempt counted)
+  // and answers true.
+  boost::asio::awaitable<bool> hand_back_if_paused(pg::ClaimedDelivery& delivery);
   // Extends this claim's lease; false (logged) when another claim holds the delivery now.
   boost::asio::awaitable<bool> renew_lease(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<bool> record_accepted(pg::ClaimedDelivery& delivery,
@@ -96,6 +102,7 @@ class DeliveryProcessor {
   pg::ConnectionPool& pool_;
   metriport::MetriportClient& client_;
   SharedPacer& pacer_;
+  PauseGate& pauses_;
   ProcessorSettings settings_;
   const std::atomic<bool>& stopping_;
 };

@@ -57,6 +57,9 @@ Transition from_in_flight(DeliveryState from, DeliveryEvent event,
                   "delivery.rate_limited");
     case E::permanent_failure:
       return move(S::dead, {.release_lease = true, .record_reason = true}, "delivery.dead");
+    case E::paused:
+      // Before a send starts: back to the queue as it was (attempts, reason and retry time kept).
+      return move(S::queued, {.release_lease = true}, "delivery.paused");
     case E::lease_expired: {
       // The worker vanished mid-step: reclaimable at once (no schedule_retry), but it counts, so a
       // delivery that kills its worker every time ends in dead instead of looping forever.
@@ -101,6 +104,8 @@ std::string_view to_text(DeliveryEvent event) {
       return "operator_retry";
     case E::operator_cancel:
       return "operator_cancel";
+    case E::paused:
+      return "paused";
   }
   return "unknown";
 }

@@ -24,9 +24,10 @@ enum class DeliveryEvent {
   confirmed_failed,     // webhook or poll: Metriport gave up
   operator_retry,       // an operator requeues a dead delivery
   operator_cancel,      // an operator withdraws a delivery that is not being worked on
+  paused,               // relaying is paused for it: handed back to the queue, nothing counted
 };
 
-inline constexpr std::array<DeliveryEvent, 14> all_delivery_events = {
+inline constexpr std::array<DeliveryEvent, 15> all_delivery_events = {
     DeliveryEvent::promoted,
     DeliveryEvent::claimed,
     DeliveryEvent::patient_resolved,
@@ -41,6 +42,7 @@ inline constexpr std::array<DeliveryEvent, 14> all_delivery_events = {
     DeliveryEvent::confirmed_failed,
     DeliveryEvent::operator_retry,
     DeliveryEvent::operator_cancel,
+    DeliveryEvent::paused,
 };
 
 std::string_view to_text(DeliveryEvent event);

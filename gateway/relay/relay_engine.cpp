@@ -88,9 +88,10 @@ RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Co
       pool_(config.database.url, static_cast<std::size_t>(std::min(config.relay.workers, 16) + 1)),
       client_(executor, client_settings(config.metriport)),
       pacer_(pool_, pacer_settings(config)),
+      pauses_(pool_),
       listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }) {
   processor_ = std::make_unique<DeliveryProcessor>(
-      pool_, client_, pacer_, processor_settings(config, instance_), stopping_);
+      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_);
 }
 
 RelayEngine::~RelayEngine() {

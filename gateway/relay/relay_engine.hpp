@@ -15,6 +15,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/relay/delivery_processor.hpp"
 #include "gateway/relay/notification_listener.hpp"
+#include "gateway/relay/pause_gate.hpp"
 #include "gateway/relay/shared_pacer.hpp"
 #include "gateway/relay/wake_signal.hpp"
 
@@ -56,6 +57,7 @@ class RelayEngine {
   pg::ConnectionPool pool_;
   metriport::MetriportClient client_;
   SharedPacer pacer_;
+  PauseGate pauses_;
   WakeSignal wake_;
   NotificationListener listener_;
   std::atomic<bool> stopping_{false};

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 
 namespace relay::testing {
 
@@ -17,10 +18,10 @@ std::string login_body(const std::string& username, const std::string& password)
       boost::json::object{{"username", username}, {"password", password}});
 }
 
-OperatorAccount add_operator_to(GatewayFixture& world, const std::string& name,
+OperatorAccount add_operator_to(GatewayFixture& gateways, const std::string& name,
                                 const std::string& role) {
-  const auto result =
-      run_cli({"operator", "add", name, "--role", role}, {{"DATABASE_URL", world.database.url()}});
+  const auto result = run_cli({"operator", "add", name, "--role", role},
+                              {{"DATABASE_URL", gateways.database.url()}});
   BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "operator add failed: " << result.err);
   std::istringstream lines(result.out);
   std::string line;
@@ -32,8 +33,8 @@ OperatorAccount add_operator_to(GatewayFixture& world, const std::string& name,
   return {};
 }
 
-OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account) {
-  HttpClient client("127.0.0.1", world.gateway->ops_port());
+OperatorLogin login_at(std::uint16_t ops_port, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", ops_port);
   const auto answer = client.post("/ops/api/login", login_body(account.name, account.password));
   BOOST_REQUIRE_MESSAGE(answer.status == 200, "operator login failed: " << answer.body);
   const auto body = parse_json(answer.body);
@@ -41,10 +42,25 @@ OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account) {
           answer.header("Set-Cookie")};
 }
 
-HttpClient ops_client_of(GatewayFixture& world, const OperatorAccount& account) {
-  HttpClient client("127.0.0.1", world.gateway->ops_port());
-  client.set_default_header("Authorization", "Bearer " + login_to(world, account).token);
+HttpClient ops_client_at(std::uint16_t ops_port, const OperatorAccount& account) {
+  HttpClient client("127.0.0.1", ops_port);
+  client.set_default_header("Authorization", "Bearer " + login_at(ops_port, account).token);
   return client;
+}
+
+OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account) {
+  return login_at(world.gateway->ops_port(), account);
+}
+
+HttpClient ops_client_of(GatewayFixture& world, const OperatorAccount& account) {
+  return ops_client_at(world.gateway->ops_port(), account);
+}
+
+void execute_sql(GatewayFixture& gateways, const std::string& sql) {
+  pqxx::connection connection(gateways.database.url());
+  pqxx::work tx(connection);
+  tx.exec(sql);
+  tx.commit();
 }
 
 OperatorAccount OpsFixture::add_operator(const std::string& name, const std::string& role) {
@@ -52,11 +68,11 @@ OperatorAccount OpsFixture::add_operator(const std::string& name, const std::str
 }
 
 OperatorLogin OpsFixture::login(const OperatorAccount& account) {
-  return login_to(*this, account);
+  return login_at(gateway->ops_port(), account);
 }
 
 HttpClient OpsFixture::ops_client_for(const OperatorAccount& account) {
-  return ops_client_of(*this, account);
+  return ops_client_at(gateway->ops_port(), account);
 }
 
 HttpClient OpsFixture::ops_anonymous_client() {

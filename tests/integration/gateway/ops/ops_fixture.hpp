@@ -37,10 +37,17 @@ class OpsFixture : public GatewayFixture {
 // The JSON body of a login request.
 std::string login_body(const std::string& username, const std::string& password);
 
-// The same for any world with a gateway (e.g. RelayFixture's gateways, relaying to the simulator).
-OperatorAccount add_operator_to(GatewayFixture& world, const std::string& name,
+// The same for any gateway world (e.g. a RelayFixture's gateways, or a second process): an
+// operator made with the CLI, and a login at / a bearer client of one process's ops listener.
+OperatorAccount add_operator_to(GatewayFixture& gateways, const std::string& name,
                                 const std::string& role);
+OperatorLogin login_at(std::uint16_t ops_port, const OperatorAccount& account);
+HttpClient ops_client_at(std::uint16_t ops_port, const OperatorAccount& account);
+// The same at the world's own gateway.
 OperatorLogin login_to(GatewayFixture& world, const OperatorAccount& account);
 HttpClient ops_client_of(GatewayFixture& world, const OperatorAccount& account);
+
+// Runs SQL against the test database directly (setting up states the relay would reach).
+void execute_sql(GatewayFixture& gateways, const std::string& sql);
 
 }  // namespace relay::testing

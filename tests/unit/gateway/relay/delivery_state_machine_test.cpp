@@ -97,6 +97,7 @@ Table table_with_attempts_left() {
     t[{s, E::permanent_failure}] = {S::dead, "release_lease record_reason", "delivery.dead", ""};
     t[{s, E::lease_expired}] = {S::retry_wait, "release_lease count_attempt record_reason",
                                 "delivery.lease_expired", "lease expired"};
+    t[{s, E::paused}] = {S::queued, "release_lease", "delivery.paused", ""};
   }
 
   t[{S::accepted, E::confirmed_completed}] = {S::completed, "stamp_completed", "delivery.completed",
