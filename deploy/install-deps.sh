@@ -11,6 +11,8 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev clang-format
   wrk postgresql-contrib
+  prometheus-cpp-dev  # GET /metrics: prometheus-cpp's core (registry, text format)
+  prometheus          # promtool: the tests check a real scrape and deploy/prometheus/alerts.yml
 )
 
 missing=()

@@ -68,8 +68,9 @@ struct MetriportClient::Reply {
   bool success() const { return classification.outcome == CallOutcome::success; }
 };
 
-MetriportClient::MetriportClient(asio::any_io_executor executor, ClientSettings settings)
-    : settings_(std::move(settings)) {
+MetriportClient::MetriportClient(asio::any_io_executor executor, ClientSettings settings,
+                                 CallObserver* observer)
+    : settings_(std::move(settings)), observer_(observer) {
   if (!parse_http_url(settings_.base_url)) {
     throw std::invalid_argument("Metriport base URL is not an absolute http(s) URL");
   }
@@ -78,8 +79,8 @@ MetriportClient::MetriportClient(asio::any_io_executor executor, ClientSettings 
 
 MetriportClient::~MetriportClient() = default;
 
-asio::awaitable<MetriportClient::Reply> MetriportClient::call(std::string_view operation,
-                                                              verb method, std::string url,
+asio::awaitable<MetriportClient::Reply> MetriportClient::call(Operation operation, verb method,
+                                                              std::string url,
                                                               std::string_view body,
                                                               std::string content_type,
                                                               bool to_api) {
@@ -104,11 +105,15 @@ asio::awaitable<MetriportClient::Reply> MetriportClient::call(std::string_view o
   } else {
     reply.classification = classify_failure(std::get<TransportFailure>(result), idempotent);
   }
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  const auto took = std::chrono::steady_clock::now() - started;
+  if (observer_ != nullptr) {
+    observer_->on_call(CallReport{operation, reply.classification.http_status,
+                                  reply.classification.outcome, took});
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(took);
   // No reason text: Metriport's error details could echo a value; callers keep it in last_error.
   log::write(reply.success() ? log::Level::debug : log::Level::info, "metriport.call",
-             {{"operation", std::string(operation)},
+             {{"operation", std::string(to_string(operation))},
               {"outcome", std::string(to_string(reply.classification.outcome))},
               {"status", std::to_string(reply.classification.http_status)},
               {"elapsed_ms", std::to_string(elapsed.count())}});
@@ -118,7 +123,7 @@ asio::awaitable<MetriportClient::Reply> MetriportClient::call(std::string_view o
 MetriportClient::Call<Patient> MetriportClient::find_patient_by_external_id(
     std::string external_id) {
   Reply reply =
-      co_await call("patient_lookup", verb::get,
+      co_await call(Operation::patient_lookup, verb::get,
                     patient_by_external_id_url(settings_.base_url, external_id), {}, {}, true);
   if (!reply.success()) co_return to_call_result<Patient>(std::move(reply.classification));
   auto result = parsed_result<Patient>(std::move(reply.classification),
@@ -129,7 +134,7 @@ MetriportClient::Call<Patient> MetriportClient::find_patient_by_external_id(
 MetriportClient::Call<DocumentUpload> MetriportClient::create_document_reference(
     std::string patient_id, DocumentReferenceRequest request) {
   const std::string body = build_document_reference_body(request, std::chrono::system_clock::now());
-  Reply reply = co_await call("document_reference", verb::post,
+  Reply reply = co_await call(Operation::document_reference, verb::post,
                               document_upload_url(settings_.base_url, patient_id), body,
                               std::string(json_type), true);
   if (!reply.success()) co_return to_call_result<DocumentUpload>(std::move(reply.classification));
@@ -143,7 +148,7 @@ MetriportClient::Call<std::monostate> MetriportClient::put_document(std::string 
                                                                     std::string content_type,
                                                                     std::string_view bytes) {
   if (content_type.empty()) content_type = "application/octet-stream";
-  Reply reply = co_await call("document_put", verb::put, std::move(upload_url), bytes,
+  Reply reply = co_await call(Operation::document_put, verb::put, std::move(upload_url), bytes,
                               std::move(content_type), false);
   if (reply.answer && reply.classification.outcome == CallOutcome::permanent &&
       is_expired_upload_answer(reply.answer->status, reply.answer->body)) {
@@ -157,7 +162,7 @@ MetriportClient::Call<std::monostate> MetriportClient::put_document(std::string 
 
 MetriportClient::Call<MessageRecord> MetriportClient::send_message(SendRequest request) {
   const std::string body = build_send_body(request);
-  Reply reply = co_await call("message_send", verb::post,
+  Reply reply = co_await call(Operation::message_send, verb::post,
                               send_message_url(settings_.base_url, request.patient_id), body,
                               std::string(json_type), true);
   if (!reply.success()) co_return to_call_result<MessageRecord>(std::move(reply.classification));
@@ -168,8 +173,8 @@ MetriportClient::Call<MessageRecord> MetriportClient::send_message(SendRequest r
 }
 
 MetriportClient::Call<MessageRecord> MetriportClient::get_message(std::string id) {
-  Reply reply =
-      co_await call("message_get", verb::get, message_url(settings_.base_url, id), {}, {}, true);
+  Reply reply = co_await call(Operation::message_get, verb::get,
+                              message_url(settings_.base_url, id), {}, {}, true);
   if (!reply.success()) co_return to_call_result<MessageRecord>(std::move(reply.classification));
   auto result = parsed_result<MessageRecord>(std::move(reply.classification),
                                              parse_message_answer(reply.answer->body),
@@ -191,7 +196,7 @@ MetriportClient::Call<std::vector<MessageRecord>> MetriportClient::list_messages
       co_return result;
     }
     visited.insert(url);
-    Reply reply = co_await call("message_list", verb::get, url, {}, {}, true);
+    Reply reply = co_await call(Operation::message_list, verb::get, url, {}, {}, true);
     if (!reply.success())
       co_return to_call_result<std::vector<MessageRecord>>(std::move(reply.classification));
     auto parsed = parse_message_list(reply.answer->body);

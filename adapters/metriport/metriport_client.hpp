@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/metriport/api_types.hpp"
+#include "adapters/metriport/call_observer.hpp"
 #include "adapters/metriport/call_result.hpp"
 #include "adapters/metriport/client_settings.hpp"
 
@@ -32,8 +33,10 @@ class MetriportClient {
   using Call = boost::asio::awaitable<CallResult<T>>;
 
   // Throws std::invalid_argument when base_url is not an absolute http(s) URL, and
-  // boost::system::system_error when ca_file cannot be loaded.
-  MetriportClient(boost::asio::any_io_executor executor, ClientSettings settings);
+  // boost::system::system_error when ca_file cannot be loaded. observer (may be null, not owned,
+  // must outlive the client) hears of every exchange.
+  MetriportClient(boost::asio::any_io_executor executor, ClientSettings settings,
+                  CallObserver* observer = nullptr);
   ~MetriportClient();
   MetriportClient(const MetriportClient&) = delete;
   MetriportClient& operator=(const MetriportClient&) = delete;
@@ -61,11 +64,12 @@ class MetriportClient {
 
  private:
   struct Reply;
-  boost::asio::awaitable<Reply> call(std::string_view operation, boost::beast::http::verb method,
+  boost::asio::awaitable<Reply> call(Operation operation, boost::beast::http::verb method,
                                      std::string url, std::string_view body,
                                      std::string content_type, bool to_api);
 
   ClientSettings settings_;
+  CallObserver* observer_;
   std::unique_ptr<HttpClient> http_;
 };
 

@@ -29,8 +29,11 @@ bool still_usable(const pqxx::connection& connection) {
 
 }  // namespace
 
-ConnectionPool::ConnectionPool(std::string url, std::size_t size)
-    : url_(with_default_connect_timeout(url)), size_(size == 0 ? 1 : size), threads_(size_) {}
+ConnectionPool::ConnectionPool(std::string url, std::size_t size, PoolObserver* observer)
+    : url_(with_default_connect_timeout(url)),
+      size_(size == 0 ? 1 : size),
+      observer_(observer),
+      threads_(size_) {}
 
 ConnectionPool::~ConnectionPool() {
   stop();
@@ -84,6 +87,7 @@ std::unique_ptr<pqxx::connection> ConnectionPool::connect(std::unique_lock<std::
 }
 
 void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection, bool healthy) {
+  if (observer_ != nullptr) observer_->on_released();
   std::unique_ptr<pqxx::connection> discarded;
   {
     std::lock_guard lock(mutex_);

@@ -20,14 +20,16 @@
 #include <pqxx/pqxx>
 
 #include "adapters/postgres/outage.hpp"
+#include "adapters/postgres/pool_observer.hpp"
 
 namespace relay::pg {
 
 class ConnectionPool {
  public:
   // Opens `size` connections lazily; `url` is a libpq connection string or URI (connect_timeout is
-  // added unless it sets one: with_default_connect_timeout).
-  ConnectionPool(std::string url, std::size_t size);
+  // added unless it sets one: with_default_connect_timeout). observer (may be null, not owned, must
+  // outlive the pool) hears of every lease.
+  ConnectionPool(std::string url, std::size_t size, PoolObserver* observer = nullptr);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -40,11 +42,12 @@ class ConnectionPool {
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F, pqxx::connection&>> run(F f) {
     using Result = std::invoke_result_t<F, pqxx::connection&>;
+    const auto requested = Clock::now();  // the wait for a database thread counts as acquiring
     if constexpr (std::is_void_v<Result>) {
       co_await boost::asio::co_spawn(
           threads_.get_executor(),
-          [this, f = std::move(f)]() mutable -> boost::asio::awaitable<void> {
-            with_connection<void>(f);
+          [this, f = std::move(f), requested]() mutable -> boost::asio::awaitable<void> {
+            with_connection<void>(f, requested);
             co_return;
           },
           boost::asio::use_awaitable);
@@ -52,8 +55,9 @@ class ConnectionPool {
       // co_spawn needs a default-constructible result; optional<Result> is one for any Result.
       auto result = co_await boost::asio::co_spawn(
           threads_.get_executor(),
-          [this, f = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
-            co_return std::optional<Result>(with_connection<Result>(f));
+          [this, f = std::move(f),
+           requested]() mutable -> boost::asio::awaitable<std::optional<Result>> {
+            co_return std::optional<Result>(with_connection<Result>(f, requested));
           },
           boost::asio::use_awaitable);
       co_return std::move(*result);
@@ -63,7 +67,7 @@ class ConnectionPool {
   // Blocking form for the CLI and tests (never call it from an I/O thread).
   template <class F>
   std::invoke_result_t<F, pqxx::connection&> run_blocking(F f) {
-    return with_connection<std::invoke_result_t<F, pqxx::connection&>>(f);
+    return with_connection<std::invoke_result_t<F, pqxx::connection&>>(f, Clock::now());
   }
 
   // Waits for queued work, then closes every connection; later acquisitions throw.
@@ -77,8 +81,9 @@ class ConnectionPool {
   void release(std::unique_ptr<pqxx::connection> connection, bool healthy);
 
   template <class Result, class F>
-  Result with_connection(F& f) {
+  Result with_connection(F& f, Clock::time_point requested) {
     auto connection = acquire();
+    if (observer_ != nullptr) observer_->on_acquired(Clock::now() - requested);
     try {
       if constexpr (std::is_void_v<Result>) {
         f(*connection);
@@ -105,6 +110,7 @@ class ConnectionPool {
 
   std::string url_;
   std::size_t size_;
+  PoolObserver* observer_;
   boost::asio::thread_pool threads_;
   std::mutex mutex_;
   std::condition_variable available_;

@@ -32,7 +32,8 @@ SET portal_status = 'Sent', updated_at = now(),
                           WHERE d.message_id = m.id), now())
 WHERE m.id = $1::uuid AND m.portal_status = 'Draft'
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state <> 'completed')
-RETURNING m.id)sql";
+RETURNING extract(epoch FROM clock_timestamp() - (SELECT min(d.created_at) FROM deliveries d
+                                                  WHERE d.message_id = m.id))::double precision)sql";
 
 constexpr const char* deliveries_take_unconfirmed = R"sql(
 UPDATE deliveries SET status_checked_at = now()
@@ -104,9 +105,11 @@ void DeliveryStatusRepository::lock_message(pqxx::work& tx, const std::string& m
   tx.exec_params(message_lock, message_id);
 }
 
-bool DeliveryStatusRepository::mark_message_sent_if_complete(pqxx::work& tx,
-                                                             const std::string& message_id) {
-  return !tx.exec_params(message_mark_sent, message_id).empty();
+std::optional<double> DeliveryStatusRepository::mark_message_sent_if_complete(
+    pqxx::work& tx, const std::string& message_id) {
+  const auto result = tx.exec_params(message_mark_sent, message_id);
+  if (result.empty()) return std::nullopt;
+  return result[0][0].is_null() ? 0.0 : result[0][0].as<double>();
 }
 
 std::vector<std::int64_t> DeliveryStatusRepository::take_unconfirmed(pqxx::work& tx,

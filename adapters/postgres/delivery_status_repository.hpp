@@ -45,8 +45,10 @@ class DeliveryStatusRepository {
   // to complete always sees the others completed.
   static void lock_message(pqxx::work& tx, const std::string& message_id);
   // Sent, with SentDate = the latest completion Metriport reported, once every delivery is
-  // completed; false when some delivery is not (or it was Sent already).
-  static bool mark_message_sent_if_complete(pqxx::work& tx, const std::string& message_id);
+  // completed: the seconds since its deliveries were queued. nullopt when some delivery is not
+  // completed (or it was Sent already).
+  static std::optional<double> mark_message_sent_if_complete(pqxx::work& tx,
+                                                             const std::string& message_id);
 
   // Accepted deliveries whose status was not read for `age_seconds` (nor since acceptance), the
   // oldest first, stamped as checked now so other processes skip them.

@@ -9,26 +9,16 @@
 #include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
+#include "gateway/api/vendor_routes.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::api {
 namespace {
 
-// A fixed name per route for logs: the raw path may carry anything a client typed.
-const char* route_label(const std::string& path) {
-  if (path == paths::token) return "token";
-  if (path == paths::messages) return "messages";
-  if (path == paths::search) return "search";
-  if (path == paths::healthz) return "healthz";
-  if (path == paths::livez) return "livez";
-  if (path == paths::readyz) return "readyz";
-  return "unknown";
-}
-
 // The format a failure is answered in: the one the route answers in. The message routes follow
 // Accept, defaulting to the posted body's format; search, /token and webhooks answer JSON.
-WireFormat failure_format(const http::Request& request, std::string_view label) {
-  if (label != "messages") return WireFormat::json;
+WireFormat failure_format(const http::Request& request, VendorRoute route) {
+  if (route != VendorRoute::messages) return WireFormat::json;
   const bool posted_xml =
       request.method() == beast_http::verb::post &&
       classify_content_type(request[beast_http::field::content_type]) == ContentTypeCheck::xml;
@@ -48,8 +38,9 @@ http::Response method_not_allowed(unsigned version, const char* allow) {
 
 // The one mapping of exceptions to answers. Server messages may quote stored values (PHI): a
 // database failure is logged by SQLSTATE or by its classified reason only.
-http::Response failure_response(const std::exception& failure, WireFormat format, const char* label,
+http::Response failure_response(const std::exception& failure, WireFormat format, VendorRoute route,
                                 unsigned version) {
+  const std::string label(to_text(route));
   if (const auto* refused = dynamic_cast<const pqxx::data_exception*>(&failure)) {
     // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
     log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", refused->sqlstate()}});
@@ -74,11 +65,13 @@ http::Response failure_response(const std::exception& failure, WireFormat format
 }  // namespace
 
 GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
-                       const auth::TokenSigner& tokens, Readiness& readiness)
+                       const auth::TokenSigner& tokens, Readiness& readiness,
+                       metrics::GatewayMetrics& metrics)
     : config_(config),
       pool_(pool),
       tokens_(tokens),
       readiness_(readiness),
+      metrics_(metrics),
       intake_(pool),
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
       login_gate_(config.auth, pool),
@@ -93,24 +86,24 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
   const auto started = std::chrono::steady_clock::now();
   const unsigned version = request.version();
   http::Response response;
-  const char* label = "unknown";
+  VendorRoute route_name = VendorRoute::unknown;
   try {
     const auto target = parse_request_target(request.target());
     if (!target) {
       response = malformed_target_response(version);
     } else {
       const auto path = normalised_path(target->path);
-      label = path == webhook_path_ ? "webhook" : route_label(path);
+      route_name = vendor_route(path, webhook_path_);
       response = co_await route(request, *target, path);
     }
   } catch (const std::exception& failure) {
-    response = failure_response(failure, failure_format(request, label), label, version);
+    response = failure_response(failure, failure_format(request, route_name), route_name, version);
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   log::write(log::Level::debug, "request",
              {{"method", std::string(request.method_string())},
-              {"route", label},
+              {"route", std::string(to_text(route_name))},
               {"status", std::to_string(response.result_int())},
               {"micros", std::to_string(elapsed.count())}});
   co_return response;

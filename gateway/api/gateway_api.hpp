@@ -19,13 +19,16 @@
 #include "gateway/config/config.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/intake/intake_service.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 
 namespace relay::api {
 
 class GatewayApi {
  public:
+  // metrics counts intake, webhook and login outcomes; it must outlive the API.
   GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
-             const auth::TokenSigner& tokens, Readiness& readiness);
+             const auth::TokenSigner& tokens, Readiness& readiness,
+             metrics::GatewayMetrics& metrics);
 
   // Never throws: a database outage becomes a 503 with Retry-After, any other infrastructure
   // failure a logged, undisclosing 500 (both in the route's answer format).
@@ -60,6 +63,7 @@ class GatewayApi {
   pg::ConnectionPool& pool_;
   const auth::TokenSigner& tokens_;
   Readiness& readiness_;
+  metrics::GatewayMetrics& metrics_;
   intake::IntakeService intake_;
   boost::asio::thread_pool cpu_pool_;  // decoding, validation and encoding (never password hashing)
   LoginGate login_gate_;               // POST /token, with its own hashing threads

@@ -33,6 +33,27 @@ domain::Outcome<portal::OutgoingSecureMessageModel> decode(std::string_view body
   }
 }
 
+// Counts a post's outcome once, when the endpoint's coroutine ends: "error" unless an answer set
+// it (an exception propagating to GatewayApi::handle becomes a 5xx).
+class IntakeTally {
+ public:
+  explicit IntakeTally(metrics::IntakeMetrics& metrics) : metrics_(metrics) {}
+  ~IntakeTally() { metrics_.count(outcome); }
+  IntakeTally(const IntakeTally&) = delete;
+  IntakeTally& operator=(const IntakeTally&) = delete;
+
+  metrics::IntakeOutcome outcome = metrics::IntakeOutcome::error;
+
+ private:
+  metrics::IntakeMetrics& metrics_;
+};
+
+metrics::IntakeOutcome stored_outcome(intake::IntakeAction action, domain::RequestedStatus status) {
+  if (action == intake::IntakeAction::unchanged) return metrics::IntakeOutcome::duplicate;
+  return status == domain::RequestedStatus::sent ? metrics::IntakeOutcome::stored
+                                                 : metrics::IntakeOutcome::draft;
+}
+
 http::Response not_acceptable(unsigned version) {
   return error_response(
       domain::RequestError::plain(domain::ErrorKind::not_acceptable,
@@ -55,6 +76,8 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
                                                                 std::int64_t vendor_id,
                                                                 const std::string& vendor_name) {
   const unsigned version = request.version();
+  IntakeTally tally(metrics_.intake());
+  tally.outcome = metrics::IntakeOutcome::unsupported_format;
   const auto content_type = classify_content_type(request[beast_http::field::content_type]);
   if (!is_message_body_type(content_type)) co_return unsupported_media_type_response(version);
   // A form is a request format only: its answer is JSON unless Accept asks for XML.
@@ -62,6 +85,7 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
       content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
   const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
   if (!answer_format) co_return not_acceptable(version);
+  tally.outcome = metrics::IntakeOutcome::error;
 
   // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.
   auto validated = co_await http::run_on(
@@ -74,10 +98,17 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
         return intake::validate_message(decoded.value(), config_.intake, config_.routing,
                                         vendor_name);
       });
-  if (!validated) co_return error_response(validated.error(), *answer_format, version);
+  if (!validated) {
+    tally.outcome = metrics::outcome_of(validated.error().kind);
+    co_return error_response(validated.error(), *answer_format, version);
+  }
 
   auto stored = co_await intake_.submit(vendor_id, validated.value());
-  if (!stored) co_return error_response(stored.error(), *answer_format, version);
+  if (!stored) {
+    tally.outcome = metrics::outcome_of(stored.error().kind);
+    co_return error_response(stored.error(), *answer_format, version);
+  }
+  tally.outcome = stored_outcome(stored->action, validated.value().status);
   co_return make_response(beast_http::status::ok,
                           co_await encode_on_cpu_pool(stored->message, *answer_format),
                           *answer_format, version);

@@ -126,6 +126,7 @@ http::RequestPrecheck make_precheck(const auth::TokenSigner& tokens, std::size_t
       if (header.method() == beast_http::verb::post &&
           header.find(webhook_signature_header) == header.end()) {
         log::warn("webhook.refused", {{"reason", "no signature"}});
+        if (webhook.on_unsigned) webhook.on_unsigned();
         http::Response refused{beast_http::status::unauthorized, version};
         refused.prepare_payload();
         return refused;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ http::Response unsupported_media_type_response(unsigned version);
 struct WebhookRoute {
   std::string path = "/webhooks/metriport";
   std::size_t max_body_bytes = 64 * 1024;
+  // Called (if set) for each webhook the precheck refuses for having no signature header.
+  std::function<void()> on_unsigned;
 };
 
 // The precheck for http::Server (no I/O, no database). On the header alone it answers:

@@ -33,6 +33,20 @@ http::Response refusal(const LoginOutcome& outcome, unsigned version) {
   return response;
 }
 
+metrics::LoginResult login_result(LoginOutcome::Kind kind) {
+  switch (kind) {
+    case LoginOutcome::Kind::issued:
+      return metrics::LoginResult::issued;
+    case LoginOutcome::Kind::too_many_attempts:
+      return metrics::LoginResult::throttled;
+    case LoginOutcome::Kind::busy:
+      return metrics::LoginResult::busy;
+    case LoginOutcome::Kind::invalid_grant:
+      break;
+  }
+  return metrics::LoginResult::invalid_grant;
+}
+
 }  // namespace
 
 boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& request) {
@@ -60,6 +74,7 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
   const auto username = field("username");
   const auto password = field("password");
   const auto outcome = co_await login_gate_.check(username, password);
+  metrics_.logins().count(metrics::LoginListener::vendor, login_result(outcome.kind));
   if (outcome.kind == LoginOutcome::Kind::invalid_grant) {
     co_return oauth_error("invalid_grant", "The user name or password is incorrect.", version);
   }

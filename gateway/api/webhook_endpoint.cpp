@@ -63,6 +63,9 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     // Unauthenticated: logged, not stored (no database write for anyone who can reach the port).
     log::warn("webhook.refused", {{"reason", signature.empty() ? "no signature" : "bad signature"},
                                   {"bytes", std::to_string(raw.size())}});
+    metrics_.webhooks().count_signature_failure(signature.empty()
+                                                    ? metrics::SignatureFailure::missing
+                                                    : metrics::SignatureFailure::mismatch);
     http::Response refused{beast_http::status::unauthorized, version};
     refused.prepare_payload();
     co_return refused;
@@ -79,10 +82,14 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
       tx.commit();
     });
     log::warn("webhook.rejected", {{"reason", reason}, {"bytes", std::to_string(raw.size())}});
+    metrics_.webhooks().count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", reason}}, version);
   }
   const auto& event = std::get<metriport::WebhookRequest>(parsed);
-  if (event.ignored_field_count > 0) note_ignored_fields(ignored_webhook_fields_, event);
+  if (event.ignored_field_count > 0) {
+    note_ignored_fields(ignored_webhook_fields_, event);
+    metrics_.webhooks().count_ignored_fields(event.ignored_field_count);
+  }
   std::optional<std::string> metriport_message_id;
   if (const auto* status = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
     metriport_message_id = status->id;
@@ -107,10 +114,14 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     }
   });
   if (stored_as == Stored::unstorable) {
+    metrics_.webhooks().count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", unstorable_reason}},
                           version);
   }
   const bool stored = stored_as == Stored::inserted;
+  metrics_.webhooks().count_received(
+      metrics::webhook_type(event.meta.type),
+      stored ? metrics::WebhookStored::stored : metrics::WebhookStored::duplicate);
   if (stored && !outcome) {
     // Wake the relay engines (any process) to apply it; their poll covers a lost wake-up.
     co_await pool_.run([&](pqxx::connection& connection) {

@@ -1,5 +1,5 @@
-// relay-gateway serve: wires configuration, the database pool, the vendor and operations listeners,
-// the relay and retention, runs the I/O threads, and stops gracefully on SIGTERM/SIGINT.
+// relay-gateway serve: wires configuration, metrics, the database pool, the vendor and operations
+// listeners, the relay and retention, runs the I/O threads, and stops gracefully on SIGTERM.
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -15,10 +15,12 @@
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
+#include "gateway/api/vendor_routes.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/cli/cli.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/ops/ops_api.hpp"
 #include "gateway/relay/relay_engine.hpp"
 #include "gateway/retention/retention_scheduler.hpp"
@@ -61,6 +63,26 @@ http::BodyLimits body_limits(const config::Config& config) {
   return limits;
 }
 
+std::vector<std::string> vendor_route_labels() {
+  std::vector<std::string> labels;
+  for (const auto name : api::vendor_route_names()) labels.emplace_back(name);
+  return labels;
+}
+
+// Open connections and body bytes held, read at each scrape.
+void watch_listener(metrics::ScrapeGauges& gauges, const std::string& listener,
+                    const http::Server& server) {
+  gauges.add("relay_http_open_connections", "Connections the listener is serving now.",
+             {{"listener", listener}},
+             [&server] { return static_cast<double>(server.active_connections()); });
+  gauges.add("relay_http_inflight_body_bytes",
+             "Request body bytes held in memory now, by body lane (webhooks: the reserved lane).",
+             {{"listener", listener}, {"lane", "shared"}},
+             [&server] { return static_cast<double>(server.inflight_body_bytes()); });
+  gauges.add("relay_http_inflight_body_bytes", "", {{"listener", listener}, {"lane", "reserved"}},
+             [&server] { return static_cast<double>(server.reserved_lane_body_bytes()); });
+}
+
 }  // namespace
 
 int serve_command(const config::Config& config) {
@@ -83,37 +105,57 @@ int serve_command(const config::Config& config) {
                                    "by status polls only"}});
   }
   auth::TokenSigner tokens(config.tokens.secret, config.tokens.lifetime);
-  pg::ConnectionPool pool(config.database.url, static_cast<std::size_t>(config.database.pool_size));
+  // Declared first: everything below reports to it, up to its destruction.
+  metrics::GatewayMetrics metrics;
+  const auto pool_size = static_cast<std::size_t>(config.database.pool_size);
+  pg::ConnectionPool pool(config.database.url, pool_size, &metrics.pool("api", pool_size));
   if (!schema_is_current(pool)) return 1;
+  metrics.read_queue_from(pool, {static_cast<double>(config.metriport.sends_per_minute),
+                                 static_cast<double>(config.metriport.send_window.count())});
 
   boost::asio::io_context io(config.http.threads);
   api::Readiness readiness(pool);
-  api::GatewayApi api(config, pool, tokens, readiness);
+  api::GatewayApi api(config, pool, tokens, readiness, metrics);
   // The precheck refuses what the header alone decides (401, 404, 415, 413) before any body byte;
   // webhook bodies are reserved from their own share of body memory.
-  const api::WebhookRoute webhook_route{config.webhook_path, config.webhooks.max_body_bytes};
+  const api::WebhookRoute webhook_route{
+      config.webhook_path, config.webhooks.max_body_bytes, [&metrics] {
+        metrics.webhooks().count_signature_failure(metrics::SignatureFailure::missing);
+      }};
+  http::TransportHints hints = api::make_transport_hints(webhook_route);
+  hints.observer = &metrics.listener(
+      "vendor", vendor_route_labels(),
+      [webhook_path =
+           api::normalised_path(config.webhook_path)](const http::RequestHeader& header) {
+        return static_cast<std::size_t>(api::vendor_route_of_target(header.target(), webhook_path));
+      });
   http::Server server(
       io, config.http, [&api](http::Request& request) { return api.handle(request); },
       &api::transport_error_response, api::make_precheck(tokens, 64 * 1024, webhook_route),
-      body_limits(config), api::make_transport_hints(webhook_route));
+      body_limits(config), std::move(hints));
   server.start();
 
   // The operations listener: the same limits and timeouts, its own address and routes.
-  ops::OpsApi ops_api(config, pool, readiness);
+  ops::OpsApi ops_api(config, pool, readiness, metrics);
   config::HttpSettings ops_settings = config.http;
   ops_settings.listen_host = config.ops.listen_host;
   ops_settings.listen_port = config.ops.listen_port;
   http::TransportHints ops_hints;
   ops_hints.probe_paths = {"/livez", "/healthz"};
+  ops_hints.observer = &metrics.listener(
+      "ops", ops_api.route_labels(),
+      [&ops_api](const http::RequestHeader& header) { return ops_api.route_label_index(header); });
   http::Server ops_server(
       io, ops_settings, [&ops_api](http::Request& request) { return ops_api.handle(request); },
       &api::transport_error_response, ops::make_ops_precheck(), body_limits(config),
       std::move(ops_hints));
   ops_server.start();
+  watch_listener(metrics.scrape_gauges(), "vendor", server);
+  watch_listener(metrics.scrape_gauges(), "ops", ops_server);
 
   std::unique_ptr<engine::RelayEngine> relay_engine;
   if (config.relay.enabled) {
-    relay_engine = std::make_unique<engine::RelayEngine>(io.get_executor(), config);
+    relay_engine = std::make_unique<engine::RelayEngine>(io.get_executor(), config, metrics);
     relay_engine->start();
   }
   // Retention passes (one at a time across processes), after the relay is up.

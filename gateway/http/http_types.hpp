@@ -20,6 +20,8 @@ namespace relay::http {
 
 namespace beast_http = boost::beast::http;
 
+class RequestObserver;
+
 using Request = beast_http::request<beast_http::string_body>;
 using RequestHeader = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
@@ -48,6 +50,9 @@ struct TransportHints {
   // Paths (exact, without query) still answered by the handler when a connection arrives over the
   // connection cap, for GET and HEAD: liveness probes must not fail because clients hog sockets.
   std::vector<std::string> probe_paths;
+  // Hears of every answered request and every refusal (request_observer.hpp); may be null; not
+  // owned: it must outlive the server.
+  RequestObserver* observer = nullptr;
 };
 
 }  // namespace relay::http

@@ -23,6 +23,7 @@
 
 #include "gateway/http/client_key.hpp"
 #include "gateway/http/request_framing.hpp"
+#include "gateway/http/request_observer.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::http {
@@ -165,6 +166,24 @@ asio::awaitable<void> reject(std::shared_ptr<ServerState> state, beast::tcp_stre
 std::string status_text(beast_http::status status) {
   return std::to_string(static_cast<unsigned>(status));
 }
+
+// The refusal an error answer of the transport stands for.
+TransportRefusal refusal_of(beast_http::status status) {
+  switch (status) {
+    case beast_http::status::service_unavailable:
+      return TransportRefusal::body_budget;
+    case beast_http::status::payload_too_large:
+      return TransportRefusal::body_too_large;
+    case beast_http::status::request_header_fields_too_large:
+      return TransportRefusal::header_too_large;
+    default:
+      return TransportRefusal::malformed;
+  }
+}
+
+void report_refusal(const ServerState& state, TransportRefusal refusal) {
+  if (state.hints.observer != nullptr) state.hints.observer->on_refused(refusal);
+}
 }  // namespace
 
 Session::Session(std::shared_ptr<ServerState> state, std::uint64_t id, asio::ip::tcp::socket socket)
@@ -197,6 +216,12 @@ bool Session::begin_request() {
     if (phase_.compare_exchange_weak(current, Phase::busy)) return true;
   }
   return false;
+}
+
+void Session::report_answer(const RequestHeader& header, unsigned status,
+                            std::chrono::steady_clock::time_point started) const {
+  if (state_->hints.observer == nullptr) return;
+  state_->hints.observer->on_answered(header, status, std::chrono::steady_clock::now() - started);
 }
 
 void Session::evict() {
@@ -273,6 +298,7 @@ std::optional<Response> Session::run_precheck(const Request& header) {
 
 asio::awaitable<void> Session::answer_error(beast_http::status status, std::string_view reason,
                                             unsigned version, bool retry_later) {
+  report_refusal(*state_, refusal_of(status));
   log::info("http.request_rejected", {{"connection", std::to_string(id_)},
                                       {"status", status_text(status)},
                                       {"reason", std::string(reason)}});
@@ -358,6 +384,7 @@ asio::awaitable<bool> Session::read_body(beast::flat_buffer& buffer, RequestPars
         // The stream closed itself at the deadline: no answer can be sent any more.
         log::info("http.body_too_slow",
                   {{"connection", std::to_string(id_)}, {"received", std::to_string(received)}});
+        report_refusal(*state_, TransportRefusal::body_too_slow);
         co_return false;
       }
       if (const auto failure = classify(ec)) {
@@ -398,6 +425,7 @@ asio::awaitable<void> Session::serve() {
       co_return;
     }
     first = false;
+    const auto started = std::chrono::steady_clock::now();
 
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.header_limit_bytes));
@@ -427,6 +455,7 @@ asio::awaitable<void> Session::serve() {
     if (auto refusal = run_precheck(parser.get())) {
       log::write(log::Level::debug, "http.request_prechecked",
                  {{"connection", std::to_string(id_)}, {"status", status_text(refusal->result())}});
+      report_answer(parser.get(), refusal->result_int(), started);
       if (parser.is_done()) {
         if (co_await send_answer(*refusal, parser.get())) continue;
         co_return;
@@ -443,11 +472,13 @@ asio::awaitable<void> Session::serve() {
 
     Request request = parser.release();
     Response response = co_await call_handler(request);
+    report_answer(request, response.result_int(), started);
     if (!co_await send_answer(response, request)) co_return;
   }
 }
 
 void reject_connection(std::shared_ptr<ServerState> state, asio::ip::tcp::socket socket) {
+  report_refusal(*state, TransportRefusal::connection_limit);
   if (state->rejecting.fetch_add(1) >= max_rejecting) {
     --state->rejecting;
     boost::system::error_code ignored;

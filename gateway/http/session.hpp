@@ -71,6 +71,9 @@ class Session {
   boost::asio::awaitable<bool> send_answer(Response& response, const Request& request);
   boost::asio::awaitable<Response> call_handler(Request& request);
   std::optional<Response> run_precheck(const Request& header);
+  // Tells the server's observer (if any) that a request was answered.
+  void report_answer(const RequestHeader& header, unsigned status,
+                     std::chrono::steady_clock::time_point started) const;
 
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_;

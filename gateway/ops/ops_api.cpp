@@ -10,7 +10,9 @@
 #include "gateway/ops/dashboard_endpoint.hpp"
 #include "gateway/ops/delivery_action_endpoints.hpp"
 #include "gateway/ops/delivery_list_endpoint.hpp"
+#include "gateway/ops/counted_login.hpp"
 #include "gateway/ops/login_endpoints.hpp"
+#include "gateway/ops/metrics_endpoint.hpp"
 #include "gateway/ops/ops_responses.hpp"
 #include "gateway/ops/pause_endpoints.hpp"
 #include "gateway/ops/read_routes.hpp"
@@ -62,7 +64,8 @@ std::string_view path_of(std::string_view target) {
 
 }  // namespace
 
-OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness)
+OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness,
+               metrics::GatewayMetrics& metrics)
     : config_(config),
       operators_(pool),
       authenticator_(operators_),
@@ -78,8 +81,10 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   add_route({beast_http::verb::get, "/healthz", Access::anyone, live});
   add_route({beast_http::verb::get, "/readyz", Access::anyone,
              [&readiness](OpsRequest& request) { return readiness.answer(request.version()); }});
+  add_route({beast_http::verb::get, "/metrics", Access::anyone, MetricsEndpoint(metrics)});
   add_route({beast_http::verb::post, "/ops/api/login", Access::anyone,
-             LoginEndpoint(operators_, config_.ops, hashing_, login_throttle_)});
+             CountedLogin(LoginEndpoint(operators_, config_.ops, hashing_, login_throttle_),
+                          metrics.logins())});
   add_route(
       {beast_http::verb::post, "/ops/api/logout", Access::viewer, LogoutEndpoint(operators_)});
   add_route({beast_http::verb::get, "/ops/api/session", Access::viewer, &describe_session});
@@ -158,6 +163,18 @@ boost::asio::awaitable<http::Response> OpsApi::dispatch(http::Request& request) 
     ops_request.role = *role;
   }
   co_return co_await match.route->handler(ops_request);
+}
+
+std::vector<std::string> OpsApi::route_labels() const {
+  auto labels = router_.patterns();
+  labels.emplace_back("unknown");
+  return labels;
+}
+
+std::size_t OpsApi::route_label_index(const http::RequestHeader& header) const {
+  const auto target = api::parse_request_target(header.target());
+  if (!target) return router_.patterns().size();
+  return router_.pattern_index(target->path);
 }
 
 http::RequestPrecheck make_ops_precheck() {

@@ -15,6 +15,7 @@
 #include "gateway/domain/ops/delivery_cursor.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/ops/delivery_actions.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/ops/operator_authenticator.hpp"
 #include "gateway/ops/ops_router.hpp"
 
@@ -22,7 +23,9 @@ namespace relay::ops {
 
 class OpsApi {
  public:
-  OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness);
+  // metrics is served at GET /metrics and counts operator logins; it must outlive the API.
+  OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Readiness& readiness,
+         metrics::GatewayMetrics& metrics);
 
   // Never throws: expected refusals are 4xx JSON naming the field; a database outage is 503 with
   // Retry-After; anything else a logged 500 that discloses nothing.
@@ -30,6 +33,11 @@ class OpsApi {
 
   // Adds a route (the table is built in the constructor; later issues' endpoints add theirs).
   void add_route(OpsRoute route) { router_.add(std::move(route)); }
+
+  // For metrics labels: every route's pattern in table order, then "unknown"; and the index in
+  // that list of the first route whose pattern matches a request's path (any method).
+  std::vector<std::string> route_labels() const;
+  std::size_t route_label_index(const http::RequestHeader& header) const;
 
  private:
   boost::asio::awaitable<http::Response> dispatch(http::Request& request);

@@ -64,6 +64,20 @@ std::variant<RouteMatch, MethodNotAllowed, NoRoute> OpsRouter::find(beast_http::
   return NoRoute{};
 }
 
+std::vector<std::string> OpsRouter::patterns() const {
+  std::vector<std::string> found;
+  found.reserve(routes_.size());
+  for (const auto& route : routes_) found.push_back(route.pattern);
+  return found;
+}
+
+std::size_t OpsRouter::pattern_index(std::string_view path) const {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (match(routes_[i].pattern, path)) return i;
+  }
+  return routes_.size();
+}
+
 Role required_role(Access access) {
   switch (access) {
     case Access::anyone:

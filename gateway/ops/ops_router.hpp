@@ -44,6 +44,11 @@ class OpsRouter {
   // path: decoded, without query; a trailing slash is ignored ("/ops/" is "/ops").
   std::variant<RouteMatch, MethodNotAllowed, NoRoute> find(beast_http::verb method,
                                                            std::string_view path) const;
+  // Every route's pattern, in table order.
+  std::vector<std::string> patterns() const;
+  // The table index of the first route whose pattern matches path (any method); the table's size
+  // when none does.
+  std::size_t pattern_index(std::string_view path) const;
 
  private:
   std::vector<OpsRoute> routes_;

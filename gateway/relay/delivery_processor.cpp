@@ -109,13 +109,15 @@ awaitable<void> sleep_for(std::chrono::milliseconds duration) {
 
 DeliveryProcessor::DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
                                      SharedPacer& pacer, PauseGate& pauses,
-                                     ProcessorSettings settings, const std::atomic<bool>& stopping)
+                                     ProcessorSettings settings, const std::atomic<bool>& stopping,
+                                     metrics::RelayMetrics& metrics)
     : pool_(pool),
       client_(client),
       pacer_(pacer),
       pauses_(pauses),
       settings_(std::move(settings)),
-      stopping_(stopping) {}
+      stopping_(stopping),
+      metrics_(metrics) {}
 
 awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
   bool failed = false;
@@ -470,6 +472,7 @@ awaitable<bool> DeliveryProcessor::renew_lease(pg::ClaimedDelivery& delivery) {
 awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
     pg::ClaimedDelivery& delivery) {
   std::optional<SendSlot> granted;
+  const auto started = std::chrono::steady_clock::now();
   for (;;) {
     // A named result: GCC 12 destroys the awaited frame too early for `if (co_await ...)`.
     const bool handed_back = co_await hand_back_if_paused(delivery);
@@ -477,6 +480,7 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
     const SendSlot slot = co_await pacer_.reserve();
     if (slot.granted) {
       granted = slot;
+      metrics_.observe_pacer_wait(std::chrono::steady_clock::now() - started);
       break;
     }
     const auto wait = std::chrono::microseconds(
@@ -537,9 +541,11 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
   // (FOR UPDATE) and the event re-read.
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
+    Settlements settled;
     apply_events_waiting_for(tx, metriport_message_id, "metriport:webhook",
-                             settings_.retry.max_attempts);
+                             settings_.retry.max_attempts, &settled);
     tx.commit();
+    report(settled, metrics_);
   });
   for (auto& other : delivery.sends) {
     if (other.id == send.id) {
@@ -558,8 +564,10 @@ awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
   // Webhooks may have confirmed every part already: completed (and the message Sent) at once.
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    settle_delivery(tx, delivery.id, "metriport:webhook", settings_.retry.max_attempts);
+    Settlements settled;
+    settle_delivery(tx, delivery.id, "metriport:webhook", settings_.retry.max_attempts, &settled);
     tx.commit();
+    report(settled, metrics_);
   });
 }
 

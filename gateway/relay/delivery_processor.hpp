@@ -12,6 +12,7 @@
 #include "adapters/metriport/metriport_client.hpp"
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
+#include "gateway/metrics/relay_metrics.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 #include "gateway/relay/pause_gate.hpp"
 #include "gateway/relay/retry_backoff.hpp"
@@ -32,9 +33,10 @@ struct ProcessorSettings {
 
 class DeliveryProcessor {
  public:
+  // metrics hears of pacer waits and of messages turning Sent; it must outlive the processor.
   DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
                     SharedPacer& pacer, PauseGate& pauses, ProcessorSettings settings,
-                    const std::atomic<bool>& stopping);
+                    const std::atomic<bool>& stopping, metrics::RelayMetrics& metrics);
 
   // Runs the delivery as far as it can go now. Never throws: an unexpected error is recorded as a
   // transient failure of the delivery (and logged with its id).
@@ -105,6 +107,7 @@ class DeliveryProcessor {
   PauseGate& pauses_;
   ProcessorSettings settings_;
   const std::atomic<bool>& stopping_;
+  metrics::RelayMetrics& metrics_;
 };
 
 }  // namespace relay::engine

@@ -72,6 +72,10 @@ PacerSettings pacer_settings(const config::Config& config) {
   return settings;
 }
 
+std::size_t relay_pool_size(const config::Config& config) {
+  return static_cast<std::size_t>(std::min(config.relay.workers, 16) + 1);
+}
+
 std::string make_instance_name() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
@@ -80,18 +84,22 @@ std::string make_instance_name() {
          std::to_string(random() % 1'000'000);
 }
 
-RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Config& config)
+RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Config& config,
+                         metrics::GatewayMetrics& metrics)
     : executor_(executor),
       settings_(config.relay),
       instance_(make_instance_name()),
+      metrics_(metrics.relay()),
       // One connection per worker (up to 16) plus one for the reaper and the pacer's short updates.
-      pool_(config.database.url, static_cast<std::size_t>(std::min(config.relay.workers, 16) + 1)),
-      client_(executor, client_settings(config.metriport)),
+      pool_(config.database.url, relay_pool_size(config),
+            &metrics.pool("relay", relay_pool_size(config))),
+      client_(executor, client_settings(config.metriport), &metrics.metriport()),
       pacer_(pool_, pacer_settings(config)),
       pauses_(pool_),
       listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }) {
   processor_ = std::make_unique<DeliveryProcessor>(
-      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_);
+      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_,
+      metrics_);
 }
 
 RelayEngine::~RelayEngine() {
@@ -260,8 +268,10 @@ boost::asio::awaitable<bool> RelayEngine::apply_next_webhook(bool waiting) {
                                   : pg::WebhookRepository::lock_new_events(tx, 1);
       if (events.empty()) return false;
       event = events.front();
-      apply_stored_event(tx, *event, "metriport:webhook", max_attempts);
+      Settlements settled;
+      apply_stored_event(tx, *event, "metriport:webhook", max_attempts, &settled);
       tx.commit();
+      report(settled, metrics_);
       return true;
     } catch (const pqxx::data_exception& error) {
       if (!event) throw;
@@ -270,6 +280,7 @@ boost::asio::awaitable<bool> RelayEngine::apply_next_webhook(bool waiting) {
       pqxx::work tx(connection);
       pg::WebhookRepository::mark_applied(tx, event->id, "unapplicable");
       tx.commit();
+      metrics_.count_webhook_applied("unapplicable");
       return true;
     }
   });
@@ -353,8 +364,10 @@ boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delive
                               record.reason};
     co_await pool_.run([&](pqxx::connection& connection) {
       pqxx::work tx(connection);
-      apply_status(tx, report, actor, max_attempts);
+      Settlements settled;
+      apply_status(tx, report, actor, max_attempts, &settled);
       tx.commit();
+      engine::report(settled, metrics_);
     });
     log::info("relay.status_polled", {{"delivery_id", std::to_string(delivery_id)},
                                       {"metriport_message_id", message_id},
@@ -364,8 +377,10 @@ boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delive
   // accepted, and the settle after acceptance lost to a crash): settle it now.
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    settle_delivery(tx, delivery_id, actor, max_attempts);
+    Settlements settled;
+    settle_delivery(tx, delivery_id, actor, max_attempts, &settled);
     tx.commit();
+    report(settled, metrics_);
   });
 }
 

@@ -13,6 +13,7 @@
 #include "adapters/metriport/metriport_client.hpp"
 #include "adapters/postgres/connection_pool.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/relay/delivery_processor.hpp"
 #include "gateway/relay/notification_listener.hpp"
 #include "gateway/relay/pause_gate.hpp"
@@ -23,7 +24,10 @@ namespace relay::engine {
 
 class RelayEngine {
  public:
-  RelayEngine(boost::asio::any_io_executor executor, const config::Config& config);
+  // metrics hears of Metriport calls, the relay's database pool, pacer waits and settlements; it
+  // must outlive the engine.
+  RelayEngine(boost::asio::any_io_executor executor, const config::Config& config,
+              metrics::GatewayMetrics& metrics);
   ~RelayEngine();
   RelayEngine(const RelayEngine&) = delete;
   RelayEngine& operator=(const RelayEngine&) = delete;
@@ -54,6 +58,7 @@ class RelayEngine {
   boost::asio::any_io_executor executor_;
   config::RelaySettings settings_;
   std::string instance_;
+  metrics::RelayMetrics& metrics_;
   pg::ConnectionPool pool_;
   metriport::MetriportClient client_;
   SharedPacer pacer_;

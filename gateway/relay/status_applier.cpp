@@ -47,6 +47,13 @@ std::optional<StatusReport> status_of_event(const std::string& payload_json) {
 
 }  // namespace
 
+void report(const Settlements& settled, metrics::RelayMetrics& metrics) {
+  for (const double seconds : settled.intake_to_sent_seconds) {
+    metrics.observe_intake_to_sent(seconds);
+  }
+  for (const auto& outcome : settled.webhook_outcomes) metrics.count_webhook_applied(outcome);
+}
+
 std::string_view to_text(ApplyOutcome outcome) {
   switch (outcome) {
     case ApplyOutcome::applied:
@@ -60,7 +67,7 @@ std::string_view to_text(ApplyOutcome outcome) {
 }
 
 ApplyOutcome apply_status(pqxx::work& tx, const StatusReport& report, const std::string& actor,
-                          int max_attempts) {
+                          int max_attempts, Settlements* settled) {
   const auto send = DeliveryStatusRepository::lock_send(tx, report.metriport_message_id);
   if (!send) return ApplyOutcome::waiting;
   if (send->status == "completed" || send->status == "failed") return ApplyOutcome::unchanged;
@@ -70,12 +77,12 @@ ApplyOutcome apply_status(pqxx::work& tx, const StatusReport& report, const std:
       tx, {actor, "delivery", std::to_string(send->delivery_id),
            report.status == "completed" ? "delivery.send_completed" : "delivery.send_failed",
            send_detail(*send, report)});
-  settle_delivery(tx, send->delivery_id, actor, max_attempts);
+  settle_delivery(tx, send->delivery_id, actor, max_attempts, settled);
   return ApplyOutcome::applied;
 }
 
 void settle_delivery(pqxx::work& tx, std::int64_t delivery_id, const std::string& actor,
-                     int max_attempts) {
+                     int max_attempts, Settlements* settled) {
   const auto delivery = DeliveryStatusRepository::lock_delivery(tx, delivery_id);
   if (!delivery || delivery->state != "accepted") return;  // not every part sent yet
   const auto outcomes = DeliveryStatusRepository::send_outcomes(tx, delivery_id);
@@ -115,16 +122,19 @@ void settle_delivery(pqxx::work& tx, std::int64_t delivery_id, const std::string
     log::warn("relay.delivery_failed", {{"delivery_id", std::to_string(delivery_id)}});
     return;
   }
-  if (DeliveryStatusRepository::mark_message_sent_if_complete(tx, delivery->message_id)) {
+  if (const auto queued_for =
+          DeliveryStatusRepository::mark_message_sent_if_complete(tx, delivery->message_id)) {
+    if (settled != nullptr) settled->intake_to_sent_seconds.push_back(*queued_for);
     pg::append_audit_event(tx, {actor, "message", delivery->message_id, "message.sent", "{}"});
     log::info("message.sent", {{"message_id", delivery->message_id}});
   }
 }
 
 std::string apply_stored_event(pqxx::work& tx, const pg::UnappliedWebhook& event,
-                               const std::string& actor, int max_attempts) {
+                               const std::string& actor, int max_attempts, Settlements* settled) {
   if (event.event_type != "message.status") {
     pg::WebhookRepository::mark_applied(tx, event.id, "recorded");
+    if (settled != nullptr) settled->webhook_outcomes.emplace_back("recorded");
     return "recorded";
   }
   auto report = status_of_event(event.payload_json);
@@ -133,22 +143,24 @@ std::string apply_stored_event(pqxx::work& tx, const pg::UnappliedWebhook& event
     report->metriport_message_id = *event.metriport_message_id;
   if (!report) {
     pg::WebhookRepository::mark_applied(tx, event.id, "unreadable");
+    if (settled != nullptr) settled->webhook_outcomes.emplace_back("unreadable");
     return "unreadable";
   }
-  const auto outcome = apply_status(tx, *report, actor, max_attempts);
+  const auto outcome = apply_status(tx, *report, actor, max_attempts, settled);
   if (outcome == ApplyOutcome::waiting) {
     pg::WebhookRepository::mark_waiting(tx, event.id);
   } else {
     pg::WebhookRepository::mark_applied(tx, event.id, std::string(to_text(outcome)));
   }
+  if (settled != nullptr) settled->webhook_outcomes.emplace_back(to_text(outcome));
   return std::string(to_text(outcome));
 }
 
 void apply_events_waiting_for(pqxx::work& tx, const std::string& metriport_message_id,
-                              const std::string& actor, int max_attempts) {
+                              const std::string& actor, int max_attempts, Settlements* settled) {
   for (const auto& event :
        pg::WebhookRepository::lock_events_for_message(tx, metriport_message_id)) {
-    apply_stored_event(tx, event, actor, max_attempts);
+    apply_stored_event(tx, event, actor, max_attempts, settled);
   }
 }
 

@@ -1,9 +1,11 @@
 // Integration tests of ConnectionPool: awaited from io_context coroutines, bounded size, exceptions
 // propagated to the awaiting coroutine, recovery after the server terminates a connection or turns
-// out read-only, and failing fast while the server is unreachable (through a TcpProxy).
+// out read-only, failing fast while the server is unreachable (through a TcpProxy), and the
+// observer port hearing of every lease.
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -11,6 +13,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
@@ -34,6 +38,30 @@ auto run_coroutine(Coroutine coroutine) {
   return future.get();
 }
 
+// Counts what the pool's observer port reports.
+struct CountingObserver final : relay::pg::PoolObserver {
+  std::atomic<int> acquired{0};
+  std::atomic<int> released{0};
+  std::atomic<int> in_use{0};
+  std::atomic<int> most_in_use{0};
+  std::atomic<Clock::rep> longest_wait{0};
+  void on_acquired(Clock::duration waited) noexcept override {
+    ++acquired;
+    const int now = ++in_use;
+    int seen = most_in_use.load();
+    while (now > seen && !most_in_use.compare_exchange_weak(seen, now)) {
+    }
+    Clock::rep longest = longest_wait.load();
+    while (waited.count() > longest &&
+           !longest_wait.compare_exchange_weak(longest, waited.count())) {
+    }
+  }
+  void on_released() noexcept override {
+    ++released;
+    --in_use;
+  }
+};
+
 int backend_pid(pqxx::connection& connection) {
   pqxx::nontransaction tx(connection);
   return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
@@ -42,6 +70,42 @@ int backend_pid(pqxx::connection& connection) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(postgres_connection_pool)
+
+BOOST_AUTO_TEST_CASE(observer_hears_every_lease_and_waits_for_a_busy_pool) {
+  TestDatabase database;
+  CountingObserver observer;
+  {
+    ConnectionPool pool(database.url(), 1, &observer);
+    // Two callers, one connection: the second waits for the first's 300 ms.
+    run_coroutine([&]() -> asio::awaitable<void> {
+      auto executor = co_await asio::this_coro::executor;
+      auto first = asio::co_spawn(executor, pool.run([](pqxx::connection& c) {
+        pqxx::work tx(c);
+        tx.exec0("SELECT pg_sleep(0.3)");
+      }),
+                                  asio::use_awaitable);
+      auto second = asio::co_spawn(executor, pool.run([](pqxx::connection& c) {
+        pqxx::work tx(c);
+        tx.exec0("SELECT 1");
+      }),
+                                   asio::use_awaitable);
+      co_await std::move(first);
+      co_await std::move(second);
+    });
+    const auto failing = [](pqxx::connection& c) {
+      pqxx::work tx(c);
+      tx.exec0("SELECT no_such_column");
+    };
+    BOOST_CHECK_THROW(pool.run_blocking(failing), pqxx::sql_error);
+  }
+  BOOST_TEST(observer.acquired == 3);
+  BOOST_TEST(observer.released == 3);  // also after a failed query
+  BOOST_TEST(observer.in_use == 0);
+  BOOST_TEST(observer.most_in_use == 1);
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(
+                 Clock::duration(observer.longest_wait.load()))
+                 .count() >= 250);
+}
 
 BOOST_AUTO_TEST_CASE(runs_queries_from_a_coroutine) {
   TestDatabase database;

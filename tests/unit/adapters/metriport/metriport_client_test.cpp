@@ -46,19 +46,30 @@ struct FakeMetriport {
   std::string base() const { return server.origin() + "/medical/v1"; }
 };
 
+// Keeps every report the client's observer port hears.
+struct RecordingObserver final : CallObserver {
+  std::mutex mutex;
+  std::vector<CallReport> reports;
+  void on_call(const CallReport& report) noexcept override {
+    std::lock_guard lock(mutex);
+    reports.push_back(report);
+  }
+};
+
 struct ClientFixture {
   FakeMetriport fake;
   ClientRunner runner;
+  RecordingObserver observer;
+  ClientSettings settings;
   std::unique_ptr<MetriportClient> client;
 
   ClientFixture() {
-    ClientSettings settings;
     settings.base_url = fake.base();
     settings.api_key = kKey;
     settings.connect_timeout = 500ms;
     settings.request_timeout = 2s;
     settings.upload_timeout = 2s;
-    client = std::make_unique<MetriportClient>(runner.executor(), settings);
+    client = std::make_unique<MetriportClient>(runner.executor(), settings, &observer);
   }
 
   template <class Call>
@@ -295,6 +306,33 @@ BOOST_AUTO_TEST_CASE(list_messages_passes_failures_through) {
   auto result = run([&]() { return client->list_messages(filter_for("p", "d")); });
   BOOST_TEST((result.outcome == CallOutcome::transient));
   BOOST_TEST(result.retry_after->count() == 3000);
+}
+
+BOOST_AUTO_TEST_CASE(observer_hears_each_exchange_with_operation_status_and_outcome) {
+  fake.on("GET /medical/v1/patient/external-id",
+          ServerReply::json(200, R"({"id":"u-1","externalId":"X"})"));
+  ServerReply limited;
+  limited.status = 429;
+  limited.body = "Too many requests";
+  fake.on("POST /medical/v1/message", limited);
+  run([&]() { return client->find_patient_by_external_id("X"); });
+  run([&]() { return client->send_message(send_request()); });
+  settings.base_url = "http://127.0.0.1:1/medical/v1";  // nothing listens: no answer
+  MetriportClient unreachable(runner.executor(), settings, &observer);
+  run([&]() { return unreachable.get_message("m-1"); });
+
+  std::lock_guard lock(observer.mutex);
+  BOOST_REQUIRE(observer.reports.size() == 3u);
+  BOOST_TEST((observer.reports[0].operation == Operation::patient_lookup));
+  BOOST_TEST(observer.reports[0].http_status == 200);
+  BOOST_TEST((observer.reports[0].outcome == CallOutcome::success));
+  BOOST_TEST((observer.reports[1].operation == Operation::message_send));
+  BOOST_TEST(observer.reports[1].http_status == 429);
+  BOOST_TEST((observer.reports[1].outcome == CallOutcome::rate_limited));
+  BOOST_TEST((observer.reports[2].operation == Operation::message_get));
+  BOOST_TEST(observer.reports[2].http_status == 0);
+  BOOST_TEST((observer.reports[2].outcome == CallOutcome::transient));
+  for (const auto& report : observer.reports) BOOST_TEST(report.elapsed.count() >= 0);
 }
 
 BOOST_AUTO_TEST_CASE(base_url_must_be_http) {
