@@ -30,6 +30,9 @@ constexpr const char* usage_text =
     "  deliveries VENDOR EXTERNAL_ID\n"
     "                     one message's deliveries: state, attempts, Metriport ids, last error\n"
     "  queue              deliveries per state and when the backlog should be sent\n"
+    "  healthcheck [--url URL] [--timeout SECONDS]\n"
+    "                     GET /livez on the operations listener (GATEWAY_OPS_LISTEN, or URL)\n"
+    "                     within SECONDS (default 2); exit 0 when it answers 200, else 1\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -73,7 +76,8 @@ int run(int argc, char** argv) {
     config = config::load_config(config_path);
   } catch (const config::ConfigError& error) {
     std::cerr << "relay-gateway: configuration error: " << error.what() << "\n";
-    return 2;
+    // A container runtime reads a healthcheck's exit code 2 as reserved: unhealthy is 1.
+    return words[0] == "healthcheck" ? 1 : 2;
   }
 
   try {
@@ -91,6 +95,7 @@ int run(int argc, char** argv) {
       const int code = deliveries_command(config, words);
       if (code >= 0) return code;
     }
+    if (words[0] == "healthcheck") return healthcheck_command(config, words);
     if (words[0] == "queue") {
       const int code = queue_command(config, words);
       if (code >= 0) return code;

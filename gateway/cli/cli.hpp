@@ -1,4 +1,5 @@
-// The relay-gateway command line: serve, migrate, vendor and operator administration, queues.
+// The relay-gateway command line: serve, migrate, vendor and operator administration, queues,
+// the container healthcheck.
 // Each command lives in its own file; this header is what main() calls.
 #pragma once
 
@@ -23,5 +24,7 @@ int operator_command(const config::Config& config, const std::vector<std::string
 int deliveries_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"queue"}: deliveries per state and the expected drain time of the backlog.
 int queue_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"healthcheck", [--url URL], [--timeout SECONDS]}: 0 when /livez answers 200, else 1.
+int healthcheck_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli
