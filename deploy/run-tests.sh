@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The project's one test command (README, CI): installs deps, builds, starts a throwaway PostgreSQL,
-# runs ctest (unit, integration, fuzz replays), timed libFuzzer runs and the contract tests.
+# runs ctest (unit, integration, fuzz replays), libFuzzer runs, the contract and manifest tests.
 set -euo pipefail
 
 # Environment: FUZZ_SECONDS (default 60 per target; 0 skips the libFuzzer runs), FUZZ_JOBS (targets
-# fuzzed at once, default nproc), CTEST_TIMEOUT (seconds per ctest test, default 900).
-# Ends with "N passed, N failed" counting the stages: ctest, each fuzz target, the contract tests.
+# fuzzed at once, default nproc), CTEST_TIMEOUT (seconds per ctest test, default 900),
+# CONTAINER_TEST=1 (also build and test the container image: deploy/container-test.sh, slow).
+# Ends with "N passed, N failed" counting the stages: ctest, each fuzz target, the contract tests,
+# the Kubernetes manifests, the container image when asked.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -256,6 +258,28 @@ if [ -f "$ROOT/tests/contract/package.json" ]; then
   fi
 else
   echo "run-tests: tests/contract/package.json absent; contract tests skipped"
+fi
+
+# --- Kubernetes manifests: schemas (kubernetes-models, CloudNativePG), no unknown fields, the rules
+# of deploy/k8s; kustomize rendering when kubectl is installed ------------------------------------
+if ! command -v npm >/dev/null; then
+  stage_fail "k8s manifests" "npm is not installed"
+elif run_child env -C "$ROOT/deploy/k8s/test" timeout 600 npm test; then
+  stage_pass "k8s manifests"
+else
+  stage_fail "k8s manifests"
+fi
+
+# --- container image (slow: a full compile inside podman): only with CONTAINER_TEST=1 ------------
+if [ "${CONTAINER_TEST:-0}" = 1 ]; then
+  if RELAY_SIMULATOR_BINARY="$RELAY_SIMULATOR_BINARY" run_child timeout 7200 \
+    bash "$ROOT/deploy/container-test.sh"; then
+    stage_pass "container"
+  else
+    stage_fail "container"
+  fi
+else
+  echo "run-tests: CONTAINER_TEST is not 1; the container image test (deploy/container-test.sh) skipped"
 fi
 
 finish

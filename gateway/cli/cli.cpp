@@ -39,6 +39,9 @@ constexpr const char* usage_text =
     "                     at most ops.bulk_action_cap); --dry-run only counts\n"
     "  ops pause|resume [--vendor V]\n"
     "                     pause (or resume) relaying for everyone or one vendor\n"
+    "  healthcheck [--url URL] [--timeout SECONDS]\n"
+    "                     GET /livez on the operations listener (GATEWAY_OPS_LISTEN, or URL)\n"
+    "                     within SECONDS (default 2); exit 0 when it answers 200, else 1\n"
     "Every fixed configuration name (DATABASE_URL, GATEWAY_LISTEN, ...) may come from the\n"
     "environment; see config/README.md.\n";
 
@@ -82,7 +85,8 @@ int run(int argc, char** argv) {
     config = config::load_config(config_path);
   } catch (const config::ConfigError& error) {
     std::cerr << "relay-gateway: configuration error: " << error.what() << "\n";
-    return 2;
+    // A container runtime reads a healthcheck's exit code 2 as reserved: unhealthy is 1.
+    return words[0] == "healthcheck" ? 1 : 2;
   }
 
   try {
@@ -104,6 +108,7 @@ int run(int argc, char** argv) {
       const int code = ops_command(config, words);
       if (code >= 0) return code;
     }
+    if (words[0] == "healthcheck") return healthcheck_command(config, words);
     if (words[0] == "queue") {
       const int code = queue_command(config, words);
       if (code >= 0) return code;

@@ -1,4 +1,5 @@
-// The relay-gateway command line: serve, migrate, vendors, operators, queues and retention.
+// The relay-gateway command line: serve, migrate, vendors, operators, queues, retention, operator
+// actions and the container healthcheck.
 // Each command lives in its own file; this header is what main() calls.
 #pragma once
 
@@ -27,5 +28,7 @@ int queue_command(const config::Config& config, const std::vector<std::string>& 
 int prune_command(const config::Config& config, const std::vector<std::string>& words);
 // words: {"ops", retry|cancel|pause|resume, --FLAG VALUE..., [--dry-run]}; -1 when malformed.
 int ops_command(const config::Config& config, const std::vector<std::string>& words);
+// words: {"healthcheck", [--url URL], [--timeout SECONDS]}: 0 when /livez answers 200, else 1.
+int healthcheck_command(const config::Config& config, const std::vector<std::string>& words);
 
 }  // namespace relay::cli

@@ -1,5 +1,5 @@
-// relay-gateway serve: wires configuration, metrics, the database pool, the vendor and operations
-// listeners, the relay and retention, runs the I/O threads, and stops gracefully on SIGTERM.
+// relay-gateway serve: wires configuration, metrics, the database pool, both listeners, the relay
+// and retention, tells systemd (ready, stopping) and stops gracefully on SIGTERM, readiness first.
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -18,6 +18,7 @@
 #include "gateway/api/vendor_routes.hpp"
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/cli/cli.hpp"
+#include "gateway/cli/service_notifier.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
@@ -172,6 +173,9 @@ int serve_command(const config::Config& config) {
   log::info("gateway.listening", {{"address", address}, {"ops_address", ops_address}});
   std::cout << "relay-gateway listening on http://" << address << " (operations: http://"
             << ops_address << ")" << std::endl;
+  // Both listeners accept from here on: systemd (Type=notify) may start what depends on us.
+  ServiceNotifier notifier(io.get_executor());
+  notifier.ready("listening on " + address + ", operations on " + ops_address);
 
   boost::asio::steady_timer drain_timer(io);
   boost::asio::steady_timer grace_timer(io);
@@ -179,6 +183,7 @@ int serve_command(const config::Config& config) {
   signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
     if (error) return;
     log::info("gateway.stopping", {{"signal", std::to_string(signal_number)}});
+    notifier.stopping();
     // /readyz answers 503 at once; the relay hands back or finishes its deliveries; after the
     // drain delay the listeners stop accepting and finish in-flight requests; then threads end.
     readiness.begin_draining();

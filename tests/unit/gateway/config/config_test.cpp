@@ -132,6 +132,29 @@ BOOST_AUTO_TEST_CASE(example_file_loads) {
   BOOST_TEST(config.auth.max_tracked_unknown_names == 10000u);
 }
 
+// The configurations deploy/ ships (container image, Kubernetes base and overlay) load, listen on
+// every interface, and keep the shutdown timing the Kubernetes manifests rely on.
+BOOST_AUTO_TEST_CASE(deployment_files_load) {
+  CleanEnvironment env;
+  const auto image = load_config(std::string(RELAY_SOURCE_DIR) + "/deploy/container/gateway.json");
+  BOOST_TEST(image.http.listen_host == "0.0.0.0");
+  BOOST_TEST(image.http.listen_port == 8080);
+  BOOST_TEST(image.ops.listen_host == "0.0.0.0");
+  BOOST_TEST(image.ops.listen_port == 8090);
+  for (const char* file :
+       {"/deploy/k8s/base/gateway.json", "/deploy/k8s/overlays/production/gateway.json"}) {
+    const auto config = load_config(std::string(RELAY_SOURCE_DIR) + file);
+    BOOST_TEST(config.http.listen_host == "0.0.0.0", file);
+    BOOST_TEST(config.ops.listen_port == 8090, file);
+    BOOST_TEST(config.http.drain_delay.count() == 10, file);
+    BOOST_TEST(config.http.shutdown_grace.count() >= config.metriport.upload_timeout.count() + 5,
+               file);
+    BOOST_TEST(config.http.max_body_bytes_per_client == config.http.max_inflight_body_bytes, file);
+    BOOST_TEST(config.routing.default_route.has_value(), file);
+    BOOST_TEST(config.database.url.empty(), file);  // DATABASE_URL_FILE from a mounted secret
+  }
+}
+
 BOOST_AUTO_TEST_CASE(relay_and_metriport_sections) {
   CleanEnvironment env;
   const auto config = load_config(env.write_file(R"({
