@@ -14,6 +14,7 @@
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
+#include "adapters/postgres/relay_pause_store.hpp"  // RelayPause
 #include "gateway/domain/message.hpp"
 
 namespace relay::pg {
@@ -40,12 +41,6 @@ struct WebhookTally {
   std::string event_type;
   std::string outcome;  // "new" while not looked at yet
   std::int64_t count = 0;
-};
-
-struct RelayPause {
-  std::optional<std::string> vendor;  // none: every vendor
-  std::string paused_by;
-  domain::EpochMicros paused_at = 0;
 };
 
 struct SummaryQuery {
