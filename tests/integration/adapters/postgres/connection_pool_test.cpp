@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -77,20 +78,17 @@ BOOST_AUTO_TEST_CASE(observer_hears_every_lease_and_waits_for_a_busy_pool) {
   {
     ConnectionPool pool(database.url(), 1, &observer);
     // Two callers, one connection: the second waits for the first's 300 ms.
+    const auto slow = [](pqxx::connection& c) {
+      pqxx::work tx(c);
+      tx.exec("SELECT pg_sleep(0.3)");
+    };
+    const auto quick = [](pqxx::connection& c) {
+      pqxx::work tx(c);
+      tx.exec("SELECT 1");
+    };
     run_coroutine([&]() -> asio::awaitable<void> {
-      auto executor = co_await asio::this_coro::executor;
-      auto first = asio::co_spawn(executor, pool.run([](pqxx::connection& c) {
-        pqxx::work tx(c);
-        tx.exec0("SELECT pg_sleep(0.3)");
-      }),
-                                  asio::use_awaitable);
-      auto second = asio::co_spawn(executor, pool.run([](pqxx::connection& c) {
-        pqxx::work tx(c);
-        tx.exec0("SELECT 1");
-      }),
-                                   asio::use_awaitable);
-      co_await std::move(first);
-      co_await std::move(second);
+      using namespace asio::experimental::awaitable_operators;
+      co_await (pool.run(slow) && pool.run(quick));  // both at once
     });
     const auto failing = [](pqxx::connection& c) {
       pqxx::work tx(c);
