@@ -24,6 +24,7 @@
 #include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/ops/ops_api.hpp"
 #include "gateway/relay/relay_engine.hpp"
+#include "gateway/retention/retention_metrics_observer.hpp"
 #include "gateway/retention/retention_scheduler.hpp"
 
 namespace relay::cli {
@@ -160,11 +161,13 @@ int serve_command(const config::Config& config) {
     relay_engine->start();
   }
   // Retention passes (one at a time across processes), after the relay is up.
+  retention::RetentionMetricsObserver retention_observer(metrics.retention());
   std::unique_ptr<retention::RetentionScheduler> retention_scheduler;
   if (config.retention.enabled) {
     retention_scheduler = std::make_unique<retention::RetentionScheduler>(
         io.get_executor(), config,
-        relay_engine ? relay_engine->instance() : engine::make_instance_name());
+        relay_engine ? relay_engine->instance() : engine::make_instance_name(),
+        &retention_observer);
     retention_scheduler->start();
   }
 

@@ -14,6 +14,7 @@ GatewayMetrics::GatewayMetrics()
       webhooks_(registry_),
       logins_(registry_),
       relay_(registry_),
+      retention_(registry_),
       metriport_(registry_),
       http_families_{
           prometheus::BuildHistogram()

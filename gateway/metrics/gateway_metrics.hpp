@@ -22,6 +22,7 @@
 #include "gateway/metrics/process_collector.hpp"
 #include "gateway/metrics/queue_gauges.hpp"
 #include "gateway/metrics/relay_metrics.hpp"
+#include "gateway/metrics/retention_metrics.hpp"
 #include "gateway/metrics/scrape_gauges.hpp"
 #include "gateway/metrics/webhook_metrics.hpp"
 
@@ -37,6 +38,7 @@ class GatewayMetrics {
   WebhookMetrics& webhooks() { return webhooks_; }
   LoginMetrics& logins() { return logins_; }
   RelayMetrics& relay() { return relay_; }
+  RetentionMetrics& retention() { return retention_; }
   MetriportMetrics& metriport() { return metriport_; }
   ScrapeGauges& scrape_gauges() { return scrape_gauges_; }
 
@@ -60,6 +62,7 @@ class GatewayMetrics {
   WebhookMetrics webhooks_;
   LoginMetrics logins_;
   RelayMetrics relay_;
+  RetentionMetrics retention_;
   MetriportMetrics metriport_;
   HttpFamilies http_families_;
   PoolFamilies pool_families_;

@@ -9,7 +9,9 @@
 #include <thread>
 
 #include "tests/integration/gateway/api/gateway_fixture.hpp"
+#include "tests/integration/gateway/ops/scrape_text.hpp"
 #include "tests/integration/gateway/relay/relay_fixture.hpp"
+#include "tests/support/http_client.hpp"
 
 using namespace relay::testing;
 using namespace std::chrono_literals;
@@ -233,6 +235,21 @@ BOOST_AUTO_TEST_CASE(serve_prunes_on_its_own_one_process_at_a_time) {
                            "AND (detail->'counts'->>'messages_purged')::int = 1") == 1);
   BOOST_TEST(fixture.count("SELECT count(*) FROM audit_events WHERE event = 'retention.pruned'") ==
              1);
+  // Their metrics agree: one message purged between them, and both skipped once as busy.
+  double pruned = 0, purged = 0;
+  for (auto* gateway : {first.get(), second.get()}) {
+    HttpClient ops("127.0.0.1", gateway->ops_port());
+    const auto scrape = ops.get("/metrics");
+    BOOST_REQUIRE(scrape.status == 200);
+    pruned += scrape_value(scrape.body, "relay_retention_passes_total", {{"result", "pruned"}})
+                  .value_or(-100);
+    purged += scrape_value(scrape.body, "relay_retention_purged_total", {{"kind", "messages"}})
+                  .value_or(-100);
+    BOOST_TEST(scrape_value(scrape.body, "relay_retention_passes_total", {{"result", "busy"}})
+                   .value_or(0) >= 1);
+  }
+  BOOST_TEST(pruned >= 1);
+  BOOST_TEST(purged == 1);
   // Both stop cleanly whether waiting or pruning.
   BOOST_TEST(first->stop() == 0);
   BOOST_TEST(second->stop() == 0);

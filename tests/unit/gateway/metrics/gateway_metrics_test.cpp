@@ -95,4 +95,29 @@ BOOST_AUTO_TEST_CASE(reports_of_the_parts_show_in_the_scrape) {
   BOOST_TEST(has_line(text, "relay_test_gauge{listener=\"vendor\"} 7"));
 }
 
+BOOST_AUTO_TEST_CASE(retention_passes_count_by_result_and_rows_by_kind) {
+  GatewayMetrics metrics;
+  BOOST_TEST(has_line(scrape(metrics), "relay_retention_passes_total{result=\"busy\"} 0"));
+  relay::pg::RetentionCounts counts;
+  counts.messages_purged = 3;
+  counts.attachments_purged = 2;
+  counts.webhook_events_deleted = 5;
+  metrics.retention().pass_finished("pruned", counts, 1700000000, 0.25);
+  metrics.retention().pass_finished("busy", {}, 1700000600, 0.001);
+  metrics.retention().pass_finished("not a result", counts, 1700000900, 0.5);
+
+  const auto text = scrape(metrics);
+  BOOST_TEST(has_line(text, "relay_retention_passes_total{result=\"pruned\"} 1"), text);
+  BOOST_TEST(has_line(text, "relay_retention_passes_total{result=\"busy\"} 1"));
+  BOOST_TEST(has_line(text, "relay_retention_passes_total{result=\"failed\"} 0"));
+  // Rows are counted whatever the result name (an unknown one still did its work).
+  BOOST_TEST(has_line(text, "relay_retention_purged_total{kind=\"messages\"} 6"));
+  BOOST_TEST(has_line(text, "relay_retention_purged_total{kind=\"attachments\"} 4"));
+  BOOST_TEST(has_line(text, "relay_retention_deleted_total{kind=\"webhook_events\"} 10"));
+  BOOST_TEST(has_line(text, "relay_retention_deleted_total{kind=\"messages\"} 0"));
+  // Only a whole pass moves the last-pruned time; every attempt sets the duration.
+  BOOST_TEST(has_line(text, "relay_retention_last_pruned_timestamp_seconds 1700000000"));
+  BOOST_TEST(has_line(text, "relay_retention_last_pass_duration_seconds 0.5"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
