@@ -1,7 +1,6 @@
 // relay-gateway operator add|disable|enable|reset-password|list: operator accounts for the
 // operations listener. Passwords are generated, printed once, stored only as PBKDF2 hashes.
 #include <iostream>
-#include <regex>
 
 #include "adapters/postgres/operator_store.hpp"
 #include "gateway/auth/password_hash.hpp"
@@ -14,11 +13,6 @@ namespace relay::cli {
 namespace {
 
 constexpr const char* cli_actor = "cli";
-
-bool valid_operator_name(const std::string& name) {
-  static const std::regex allowed_name("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
-  return std::regex_match(name, allowed_name);
-}
 
 void print_password(const std::string& password) {
   std::cout << "password: " << password << "\n";
@@ -99,7 +93,7 @@ int operator_command(const config::Config& config, const std::vector<std::string
     return -1;
   }
   const std::string& name = words[2];
-  if (!valid_operator_name(name)) {
+  if (!ops::valid_operator_name(name)) {
     std::cerr << "relay-gateway: operator names are 1 to 100 characters: letters, digits, '.', "
                  "'_', '@', '-'\n";
     return 2;

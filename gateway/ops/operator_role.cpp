@@ -11,6 +11,17 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
+bool valid_operator_name(std::string_view name) {
+  const auto is_alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (name.empty() || name.size() > 100 || !is_alnum(name.front())) return false;
+  for (const char c : name) {
+    if (!is_alnum(c) && c != '.' && c != '_' && c != '@' && c != '-') return false;
+  }
+  return true;
+}
+
 std::string_view role_name(Role role) {
   switch (role) {
     case Role::viewer:

@@ -7,12 +7,13 @@
 #include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/ops/counted_login.hpp"
 #include "gateway/ops/dashboard_endpoint.hpp"
 #include "gateway/ops/delivery_action_endpoints.hpp"
 #include "gateway/ops/delivery_list_endpoint.hpp"
-#include "gateway/ops/counted_login.hpp"
 #include "gateway/ops/login_endpoints.hpp"
 #include "gateway/ops/metrics_endpoint.hpp"
+#include "gateway/ops/operator_admin_endpoints.hpp"
 #include "gateway/ops/ops_responses.hpp"
 #include "gateway/ops/pause_endpoints.hpp"
 #include "gateway/ops/read_routes.hpp"
@@ -108,6 +109,17 @@ OpsApi::OpsApi(const config::Config& config, pg::ConnectionPool& pool, api::Read
   add_route({beast_http::verb::post, "/ops/api/resume", Access::operator_role,
              PauseEndpoint(pauses_, false)});
   add_route({beast_http::verb::get, "/ops/api/pauses", Access::viewer, PauseListEndpoint(pauses_)});
+  // Operator accounts (admin): the CLI's operator commands over the API, audited as the admin.
+  add_route({beast_http::verb::get, "/ops/api/operators", Access::admin,
+             OperatorListEndpoint(operators_)});
+  add_route({beast_http::verb::post, "/ops/api/operators", Access::admin,
+             OperatorAddEndpoint(operators_, hashing_)});
+  for (const auto& [name, change] :
+       {std::pair{"disable", OperatorChange::disable}, std::pair{"enable", OperatorChange::enable},
+        std::pair{"reset-password", OperatorChange::reset_password}}) {
+    add_route({beast_http::verb::post, std::string("/ops/api/operators/{name}/") + name,
+               Access::admin, OperatorChangeEndpoint(operators_, hashing_, change)});
+  }
 }
 
 boost::asio::awaitable<http::Response> OpsApi::handle(http::Request& request) {
