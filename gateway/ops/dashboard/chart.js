@@ -1,0 +1,97 @@
+// The overview's activity chart. The summary gives counts over the last 1, 5 and 15 minutes only,
+// so the page keeps its own ring of samples (each refresh's 1-minute counts, for up to an hour, in
+// sessionStorage) and draws those as inline SVG built with DOM calls.
+import { h, s, formatTime } from '/ops/dom.js';
+
+export const measures = ['intake', 'sends', 'completions', 'failures'];
+const storageKey = 'relay-ops-activity-samples';
+const hourMs = 60 * 60 * 1000;
+const maxSamples = 800;
+
+function loadSamples() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(storageKey) || '[]');
+    return Array.isArray(stored) ? stored : [];
+  } catch {
+    return [];
+  }
+}
+
+// Adds this summary's 1-minute counts to the ring and answers the samples of the last hour.
+export function recordSample(summary) {
+  const t = new Date(summary.generated_at).getTime();
+  let samples = loadSamples().filter((sample) => t - sample.t <= hourMs && sample.t <= t);
+  const last = samples[samples.length - 1];
+  if (!last || t - last.t >= 2000) {
+    const sample = { t };
+    for (const m of measures) sample[m] = (summary.rates[m] && summary.rates[m]['1m']) || 0;
+    samples.push(sample);
+  }
+  samples = samples.slice(-maxSamples);
+  try {
+    sessionStorage.setItem(storageKey, JSON.stringify(samples));
+  } catch {
+    // storage full or off: the chart still shows this page's samples
+  }
+  return samples;
+}
+
+// A step of 1, 2 or 5 times a power of ten, so four steps cover `value` with round labels.
+function niceStep(value) {
+  const raw = Math.max(1, value / 4);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const step of [1, 2, 5, 10]) {
+    if (raw <= step * power) return step * power;
+  }
+  return 10 * power;
+}
+
+export function activityChart(samples) {
+  const width = 720;
+  const height = 220;
+  const left = 44;
+  const right = 12;
+  const top = 12;
+  const bottom = 28;
+  const end = samples.length ? samples[samples.length - 1].t : Date.now();
+  const start = end - hourMs;
+  const step = niceStep(Math.max(0, ...samples.flatMap((sample) => measures.map((m) => sample[m]))));
+  const peak = step * 4;
+  const x = (t) => left + ((t - start) / hourMs) * (width - left - right);
+  const y = (v) => top + (1 - v / peak) * (height - top - bottom);
+
+  const grid = [];
+  for (let i = 0; i <= 4; i += 1) {
+    const value = step * i;
+    grid.push(s('line', { class: 'grid', x1: left, x2: width - right, y1: y(value), y2: y(value) }));
+    grid.push(s('text', { class: 'axis', x: left - 6, y: y(value) + 4, 'text-anchor': 'end' },
+      value));
+  }
+  for (let minutes = 60; minutes >= 0; minutes -= 15) {
+    const t = end - minutes * 60 * 1000;
+    grid.push(s('text', { class: 'axis', x: x(t), y: height - 8, 'text-anchor': 'middle' },
+      minutes ? `−${minutes} min` : 'now'));
+  }
+
+  const series = measures.map((m) => {
+    const points = samples.map((sample) => `${x(sample.t).toFixed(1)},${y(sample[m]).toFixed(1)}`);
+    if (samples.length === 1) {
+      return s('circle', { class: `series ${m}`, cx: x(samples[0].t), cy: y(samples[0][m]), r: 3 });
+    }
+    return s('polyline', { class: `series ${m}`, points: points.join(' ') });
+  });
+
+  const latest = samples[samples.length - 1] || {};
+  const description = measures.map((m) => `${m} ${latest[m] ?? 0}`).join(', ');
+  const since = samples.length ? formatTime(new Date(samples[0].t).toISOString()) : '—';
+  return h('figure', { class: 'chart-figure' },
+    s('svg', {
+      class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img',
+      'aria-label': `Events per minute over the last hour as sampled by this page; latest: ${description}.`,
+    }, grid, series),
+    h('ul', { class: 'legend', 'aria-label': 'Legend' },
+      measures.map((m) => h('li', { class: m }, m))),
+    h('figcaption', { class: 'muted small' },
+      `Events in the trailing minute, sampled by this page at each refresh since ${since}. `
+      + 'The server keeps 1, 5 and 15-minute counts only (table), so the hour fills in while the page stays open.'));
+}
