@@ -48,16 +48,21 @@ function niceStep(value) {
 
 export function activityChart(samples) {
   const width = 720;
-  const height = 220;
+  const height = 190;
   const left = 44;
   const right = 12;
   const top = 12;
   const bottom = 28;
   const end = samples.length ? samples[samples.length - 1].t : Date.now();
-  const start = end - hourMs;
+  // The axis spans the hour once the page has sampled that long; before that, the time sampled
+  // (at least five minutes), so a fresh page's samples are not squeezed against the right edge.
+  const first = samples.length ? samples[0].t : end;
+  const spanMinutes = Math.min(60, Math.max(5, Math.ceil((end - first) / 60000 / 5) * 5));
+  const spanMs = spanMinutes * 60000;
+  const start = end - spanMs;
   const step = niceStep(Math.max(0, ...samples.flatMap((sample) => measures.map((m) => sample[m]))));
   const peak = step * 4;
-  const x = (t) => left + ((t - start) / hourMs) * (width - left - right);
+  const x = (t) => left + ((t - start) / spanMs) * (width - left - right);
   const y = (v) => top + (1 - v / peak) * (height - top - bottom);
 
   const grid = [];
@@ -67,7 +72,8 @@ export function activityChart(samples) {
     grid.push(s('text', { class: 'axis', x: left - 6, y: y(value) + 4, 'text-anchor': 'end' },
       value));
   }
-  for (let minutes = 60; minutes >= 0; minutes -= 15) {
+  const tick = spanMinutes <= 10 ? 1 : spanMinutes <= 30 ? 5 : 15;
+  for (let minutes = spanMinutes - (spanMinutes % tick); minutes >= 0; minutes -= tick) {
     const t = end - minutes * 60 * 1000;
     grid.push(s('text', { class: 'axis', x: x(t), y: height - 8, 'text-anchor': 'middle' },
       minutes ? `−${minutes} min` : 'now'));
@@ -87,11 +93,11 @@ export function activityChart(samples) {
   return h('figure', { class: 'chart-figure' },
     s('svg', {
       class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img',
-      'aria-label': `Events per minute over the last hour as sampled by this page; latest: ${description}.`,
+      'aria-label': `Events per minute over the last ${spanMinutes} minutes as sampled by this page; latest: ${description}.`,
     }, grid, series),
     h('ul', { class: 'legend', 'aria-label': 'Legend' },
       measures.map((m) => h('li', { class: m }, m))),
     h('figcaption', { class: 'muted small' },
-      `Events in the trailing minute, sampled by this page at each refresh since ${since}. `
-      + 'The server keeps 1, 5 and 15-minute counts only (table), so the hour fills in while the page stays open.'));
+      `Events in the trailing minute, sampled by this page at each refresh since ${since}; last ${spanMinutes} min shown. `
+      + 'The server keeps 1, 5 and 15-minute counts only (table), so the chart grows to an hour while the page stays open.'));
 }

@@ -2,12 +2,12 @@
 // answers true only for the confirm button.
 import { h } from '/ops/dom.js';
 
-export function confirmDialog({ title, body, confirmLabel, danger = false }) {
+export function confirmDialog({ title, body, confirmLabel, dismissLabel = 'Go back, change nothing', danger = false }) {
   return new Promise((resolve) => {
     const titleId = `dialog-title-${Date.now()}`;
     const confirm = h('button', { type: 'button', class: danger ? 'danger' : '', id: 'dialog-confirm' },
       confirmLabel);
-    const cancel = h('button', { type: 'button', class: 'secondary', id: 'dialog-cancel' }, 'Cancel');
+    const cancel = h('button', { type: 'button', class: 'secondary', id: 'dialog-cancel' }, dismissLabel);
     const dialog = h('dialog', { 'aria-labelledby': titleId, class: 'confirm' },
       h('h2', { id: titleId }, title),
       ...(Array.isArray(body) ? body : [body]),

@@ -32,6 +32,12 @@ export function formatTime(iso) {
   return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
+// "12-02 06:43:33Z" for tables (the year is in the full form, shown on hover).
+export function formatShortTime(iso) {
+  const full = formatTime(iso);
+  return full === '—' ? full : full.slice(5);
+}
+
 export function formatAge(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   const s = Math.max(0, Math.round(seconds));

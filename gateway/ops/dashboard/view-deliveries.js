@@ -3,7 +3,7 @@
 // matches, a dry run shown in a confirmation before the real bulk call.
 import { api, query } from '/ops/api.js';
 import {
-  h, replace, table, badge, formatTime, formatCount, errorMessage, actionButton,
+  h, replace, table, badge, formatTime, formatShortTime, formatCount, errorMessage, actionButton,
 } from '/ops/dom.js';
 import { confirmDialog } from '/ops/dialog.js';
 import { canAct } from '/ops/roles.js';
@@ -106,6 +106,7 @@ function rowActions(row, session, announce, reload) {
         title: `Cancel delivery ${row.id}?`,
         body: h('p', {}, 'It will not be sent to Metriport. A cancelled delivery cannot be retried.'),
         confirmLabel: 'Cancel delivery',
+        dismissLabel: 'Keep it',
         danger: true,
       });
       if (!sure) return;
@@ -132,13 +133,15 @@ function deliveryRows(rows, session, announce, reload) {
     h('td', {}, row.vendor),
     h('td', {}, row.sender),
     h('td', {}, row.patient_external_id_masked),
-    h('td', {}, badge(row.state), row.flagged ? h('span', { class: 'muted' }, ' unconfirmed') : null),
-    h('td', {}, row.priority),
+    h('td', {}, badge(row.state), row.flagged ? h('span', { class: 'muted' }, ' unconfirmed') : null,
+      row.priority !== 'Normal' ? h('div', { class: 'muted small' }, row.priority) : null),
     h('td', { class: 'num' }, String(row.attempts)),
-    h('td', { class: 'nowrap' }, formatTime(row.created_at)),
-    h('td', { class: 'nowrap' }, formatTime(row.updated_at)),
-    h('td', {}, row.last_error || ''),
-    h('td', { class: 'ids' }, row.metriport_message_ids.join(' ')),
+    h('td', { class: 'nowrap' },
+      h('time', { datetime: row.created_at, title: formatTime(row.created_at) }, formatShortTime(row.created_at)),
+      h('br'),
+      h('time', { datetime: row.updated_at, title: formatTime(row.updated_at), class: 'muted' }, formatShortTime(row.updated_at))),
+    h('td', { class: 'error-text' }, row.last_error || ''),
+    h('td', { class: 'ids' }, row.metriport_message_ids.map((id) => h('div', { title: id }, `${id.slice(0, 8)}…`))),
     acting ? h('td', { class: 'actions' }, rowActions(row, session, announce, reload)) : null));
 }
 
@@ -189,8 +192,8 @@ async function loadPage(container, route, session) {
   paging.next = page.next_cursor;
   const announce = container.announce;
   const reload = () => loadPage(container, route, session);
-  const headers = ['ID', 'Message', 'Vendor', 'Sender', 'Patient', 'State', 'Priority', 'Attempts',
-    'Created', 'Updated', 'Last error', 'Metriport IDs'];
+  const headers = ['ID', 'Message', 'Vendor', 'Sender', 'Patient', 'State', 'Attempts',
+    'Created / updated', 'Last error', 'Metriport'];
   if (canAct(session)) headers.push('Actions');
   const first = paging.index * pageSize + 1;
   const shown = page.deliveries.length

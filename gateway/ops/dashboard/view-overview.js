@@ -60,11 +60,10 @@ function pacerCard(summary) {
     : null;
   return h('section', { class: 'card', 'aria-labelledby': 'card-pacer' },
     h('h2', { id: 'card-pacer' }, 'Pacer'),
-    h('p', { class: 'figure' }, `${formatCount(p.used_this_window)} / ${formatCount(p.limit)}`,
-      h('span', { class: 'figure-unit' }, ` per ${p.window_seconds} s`)),
+    h('p', { class: 'figure' }, `${formatCount(p.used_this_window)} / ${formatCount(p.limit)}`),
+    h('p', { class: 'muted small' }, `Sends used of the limit per ${p.window_seconds} s window (${used}).`),
     blocked,
     definitions([
-      ['Used this window', `${formatCount(p.used_this_window)} (${used})`],
       ['In flight', formatCount(p.in_flight)],
       ['Sends to make', h('span', { id: 'sends-to-make' }, formatCount(p.sends_to_make))],
       ['Drain estimate', p.sends_to_make ? `${formatAge(p.drain_seconds)} (at ${formatTime(p.drains_at)})` : 'nothing queued'],
@@ -166,8 +165,8 @@ async function draw(main) {
   }
   const samples = recordSample(summary);
   replace(main,
-    h('h1', {}, 'Overview'),
-    h('p', { class: 'muted' }, `As of ${formatTime(summary.generated_at)} (server time).`),
+    h('div', { class: 'heading' }, h('h1', {}, 'Overview'),
+      h('p', { class: 'muted' }, `As of ${formatTime(summary.generated_at)} (server time)`)),
     h('div', { class: 'cards' }, deliveriesCard(summary), relayCard(summary), pacerCard(summary),
       metriportCard(summary), webhooksCard(summary)),
     stateTable(summary),

@@ -183,6 +183,9 @@ test('webhooks and the audit log list what happened, filtered', async () => {
   await admin.getByLabel('Action').fill('relay.paused');
   await admin.getByRole('button', { name: 'Apply filter' }).click();
   await admin.waitForFunction(() => location.hash.includes('action=relay.paused'));
+  // The global pause and the vendor's, and nothing else.
+  await admin.locator('#audit-events tbody tr[data-action="relay.paused"]').nth(1).waitFor();
+  assert.equal(await admin.locator('#audit-events tbody tr:not([data-action="relay.paused"])').count(), 0);
   await assertAccessible(admin, 'the audit log');
   await screenshot(admin, 'audit');
 });
