@@ -5,7 +5,7 @@ import { h, replace } from '/ops/dom.js';
 import { loginView } from '/ops/view-login.js';
 import { views } from '/ops/views.js';
 
-const state = { session: null, timer: null, current: null };
+const state = { session: null, timer: null, current: null, ticking: false };
 const main = document.getElementById('main');
 
 function showSession(session) {
@@ -136,7 +136,12 @@ async function start() {
   window.addEventListener('relay:pauses-changed', () => refreshBanner());
   await loadSession();
   await render();
-  state.timer = setInterval(() => tick().catch(() => {}), 5000);
+  // One refresh at a time: a slow answer delays the next tick instead of piling up requests.
+  state.timer = setInterval(() => {
+    if (state.ticking) return;
+    state.ticking = true;
+    tick().catch(() => {}).finally(() => { state.ticking = false; });
+  }, 5000);
 }
 
 start();

@@ -53,7 +53,9 @@ export const auditView = {
       draw: eventsTable,
     });
     main.lists = [list];
-    replace(main, h('h1', {}, 'Audit log'), filterForm(route), list.element);
+    replace(main, h('h1', {}, 'Audit log'), filterForm(route),
+      h('p', { class: 'muted small' }, 'Filters match exactly, e.g. actor operator:ada, action deliveries.retry or relay.paused, entity type message.'),
+      list.element);
     await list.load();
   },
   async refresh(main) {
