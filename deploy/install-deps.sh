@@ -29,6 +29,7 @@ TEST_PACKAGES=(
   clang libclang-rt-14-dev clang-format
   wrk postgresql-contrib systemd
   prometheus          # promtool: the tests check a real scrape and deploy/prometheus/alerts.yml
+  chromium            # the dashboard's browser tests (tests/browser) drive it with playwright-core
 )
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "$BUILD_ONLY" -eq 1 ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")

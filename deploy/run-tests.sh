@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The project's one test command (README, CI): installs deps, builds, starts a throwaway PostgreSQL,
-# runs ctest (unit, integration, fuzz replays), libFuzzer runs, the contract and manifest tests.
+# runs ctest (unit, integration, fuzz replays), libFuzzer runs, the contract, manifest and browser tests.
 set -euo pipefail
 
 # Environment: FUZZ_SECONDS (default 60 per target; 0 skips the libFuzzer runs), FUZZ_JOBS (targets
 # fuzzed at once, default nproc), CTEST_TIMEOUT (seconds per ctest test, default 900),
 # CONTAINER_TEST=1 (also build and test the container image: deploy/container-test.sh, slow).
 # Ends with "N passed, N failed" counting the stages: ctest, each fuzz target, the contract tests,
-# the Kubernetes manifests, the container image when asked.
+# the Kubernetes manifests, the dashboard in a browser, the container image when asked.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -268,6 +268,20 @@ elif run_child env -C "$ROOT/deploy/k8s/test" timeout 600 npm test; then
   stage_pass "k8s manifests"
 else
   stage_fail "k8s manifests"
+fi
+
+# --- the operations dashboard in Debian's chromium (playwright-core, axe-core from the lock file)
+# against a real gateway, PostgreSQL and the simulator; screenshots in build/test-artefacts ---------
+if ! command -v npm >/dev/null; then
+  stage_fail "browser" "npm is not installed"
+elif ! [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  stage_fail "browser" "chromium is not installed (deploy/install-deps.sh installs it)"
+elif run_child env -C "$ROOT/tests/browser" timeout 300 npm ci --no-audit --no-fund &&
+  run_child env -C "$ROOT/tests/browser" RELAY_BROWSER_ARTEFACTS="$BUILD_DIR/test-artefacts/dashboard" \
+    timeout 600 npm test; then
+  stage_pass "browser"
+else
+  stage_fail "browser" "screenshots and logs: $BUILD_DIR/test-artefacts/dashboard"
 fi
 
 # --- container image (slow: a full compile inside podman): only with CONTAINER_TEST=1 ------------

@@ -5,7 +5,7 @@ import { h, replace } from '/ops/dom.js';
 import { loginView } from '/ops/view-login.js';
 import { views } from '/ops/views.js';
 
-const state = { session: null, timer: null, current: null };
+const state = { session: null, timer: null, current: null, ticking: false };
 const main = document.getElementById('main');
 
 function showSession(session) {
@@ -65,8 +65,11 @@ export async function refreshBanner() {
   }
 }
 
-async function render() {
+// Each render draws into a fresh container, so a refresh still running for a view the operator
+// has left writes into a detached element instead of over the new view.
+async function render({ focus = false } = {}) {
   if (!state.session) {
+    state.current = null;
     replace(main, loginView(async (session) => {
       showSession(session);
       if (!location.hash || location.hash === '#/login') location.hash = '#/overview';
@@ -78,23 +81,39 @@ async function render() {
   const route = parseHash();
   const view = views[route.name] || views.overview;
   markNavigation(views[route.name] ? route.name : 'overview');
-  state.current = { view, route };
-  await view.render(main, route, state.session);
+  const container = h('div', { class: 'view', 'data-view': views[route.name] ? route.name : 'overview' });
+  replace(main, container);
+  state.current = { view, route, container };
+  if (focus) main.focus({ preventScroll: true });
+  await view.render(container, route, state.session);
   await refreshBanner();
+  stamp();
+}
+
+function stamp() {
   document.getElementById('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
 }
 
 async function tick() {
   if (!document.getElementById('live').checked || !state.session || !state.current) return;
-  if (document.activeElement && main.contains(document.activeElement) &&
-      ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName)) {
+  if (document.querySelector('dialog[open]')) return;  // never redraw under a confirmation
+  const active = document.activeElement;
+  if (active && main.contains(active) && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName)) {
     return;  // never redraw under the operator's typing
   }
-  if (state.current.view.refresh) {
-    await state.current.view.refresh(main, state.current.route, state.session);
-    await refreshBanner();
-    document.getElementById('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  const { view, route, container } = state.current;
+  if (!view.refresh) return;
+  // Keyboard focus survives the redraw when the focused control has an id or a label.
+  const focusId = active && main.contains(active) ? active.id : '';
+  const focusLabel = active && main.contains(active) ? active.getAttribute('aria-label') : null;
+  await view.refresh(container, route, state.session);
+  if (focusId || focusLabel) {
+    const again = focusId ? document.getElementById(focusId)
+      : [...main.querySelectorAll('[aria-label]')].find((e) => e.getAttribute('aria-label') === focusLabel);
+    if (again && document.activeElement !== again) again.focus({ preventScroll: true });
   }
+  await refreshBanner();
+  stamp();
 }
 
 async function start() {
@@ -113,10 +132,16 @@ async function start() {
       await render();
     }
   });
-  window.addEventListener('hashchange', () => render());
+  window.addEventListener('hashchange', () => render({ focus: true }));
+  window.addEventListener('relay:pauses-changed', () => refreshBanner());
   await loadSession();
   await render();
-  state.timer = setInterval(() => tick().catch(() => {}), 5000);
+  // One refresh at a time: a slow answer delays the next tick instead of piling up requests.
+  state.timer = setInterval(() => {
+    if (state.ticking) return;
+    state.ticking = true;
+    tick().catch(() => {}).finally(() => { state.ticking = false; });
+  }, 5000);
 }
 
 start();

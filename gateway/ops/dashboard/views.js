@@ -1,11 +1,17 @@
 // The dashboard's views by name (the part of the hash after "#/"); each has render() and, when it
-// shows live data, refresh().
-import { h, replace } from '/ops/dom.js';
+// shows live data, refresh(). Each view lives in its own view-*.js.
+import { overviewView } from '/ops/view-overview.js';
+import { deliveriesView } from '/ops/view-deliveries.js';
+import { messageView } from '/ops/view-message.js';
+import { webhooksView } from '/ops/view-webhooks.js';
+import { auditView } from '/ops/view-audit.js';
+import { pausesView } from '/ops/view-pauses.js';
 
 export const views = {
-  overview: {
-    async render(main, route, session) {
-      replace(main, h('h1', {}, 'Overview'), h('p', {}, `Logged in as ${session.name} (${session.role}).`));
-    },
-  },
+  overview: overviewView,
+  deliveries: deliveriesView,
+  messages: messageView,
+  webhooks: webhooksView,
+  audit: auditView,
+  pauses: pausesView,
 };

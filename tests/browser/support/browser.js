@@ -51,8 +51,18 @@ export async function accessibilityViolations(page) {
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
-export async function screenshot(page, name) {
-  await page.screenshot({ path: join(artefactDir, `${name}.png`), fullPage: true });
+// Saves build/test-artefacts/dashboard/<name>.png: the whole page, or only the viewport (the
+// README's 1280x800 overview) with { fullPage: false }.
+export async function screenshot(page, name, { fullPage = true } = {}) {
+  const path = join(artefactDir, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+// Every request the page made went to the gateway's operations origin.
+export function offOriginRequests(page, world) {
+  const origin = new URL(world.opsUrl).origin;
+  return page.requests.filter((url) => new URL(url).origin !== origin);
 }
 
 export async function logIn(page, world, account) {
