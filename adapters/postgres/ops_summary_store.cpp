@@ -61,6 +61,25 @@ FROM audit_events
 WHERE event = 'delivery.rate_limited' AND occurred_at > now() - interval '15 minutes'
   AND detail->>'class' IS DISTINCT FROM 'shutdown')sql";
 
+// The last hour per minute (back from the transaction's now()), classed as recent_event_counts
+// and recent_rate_limited class them.
+constexpr const char* activity_per_minute = R"sql(
+SELECT CASE WHEN event IN ('message.queued', 'message.drafted') THEN 'intake'
+            WHEN event IN ('delivery.send_recorded', 'delivery.send_adopted') THEN 'sends'
+            WHEN event = 'delivery.completed' THEN 'completions'
+            WHEN event = 'delivery.rate_limited' THEN 'rate_limited'
+            ELSE 'failures' END,
+       least(59, floor(extract(epoch FROM now() - occurred_at) / 60))::integer,
+       count(*)
+FROM audit_events
+WHERE event IN ('message.queued', 'message.drafted', 'delivery.send_recorded',
+                'delivery.send_adopted', 'delivery.completed', 'delivery.retry_scheduled',
+                'delivery.send_ambiguous', 'delivery.lease_expired', 'delivery.dead',
+                'delivery.failed', 'delivery.rate_limited')
+  AND occurred_at > now() - interval '60 minutes'
+  AND (event <> 'delivery.rate_limited' OR detail->>'class' IS DISTINCT FROM 'shutdown')
+GROUP BY 1, 2)sql";
+
 constexpr const char* sends_started_within = R"sql(
 SELECT count(*) FROM audit_events
 WHERE event = 'delivery.send_started'
@@ -187,6 +206,20 @@ boost::asio::awaitable<SummaryFacts> OpsSummaryStore::read(const SummaryQuery& q
     for (const auto& row : tx.exec(relay_pauses)) {
       facts.pauses.push_back(
           {nullable<std::string>(row[0]), row[1].as<std::string>(), row[2].as<std::int64_t>()});
+    }
+    tx.commit();
+    return facts;
+  });
+}
+
+boost::asio::awaitable<ActivityFacts> OpsSummaryStore::activity() {
+  co_return co_await pool_.run([](pqxx::connection& connection) {
+    SnapshotRead tx(connection);
+    ActivityFacts facts;
+    facts.now = tx.exec1(database_now)[0].as<std::int64_t>();  // now() is fixed per transaction
+    for (const auto& row : tx.exec(activity_per_minute)) {
+      facts.minutes.push_back(
+          {row[0].as<std::string>(), row[1].as<int>(), row[2].as<std::int64_t>()});
     }
     tx.commit();
     return facts;

@@ -79,11 +79,28 @@ struct SummaryFacts {
 inline constexpr std::int64_t metriport_failures_cap = 10'000;
 inline constexpr int finished_window_hours = 24;
 
+// One measure's count in one minute of the last hour (minutes_ago 0: the last 60 seconds).
+struct ActivityMinute {
+  std::string measure;  // intake | sends | completions | failures | rate_limited
+  int minutes_ago = 0;  // 0..59
+  std::int64_t count = 0;
+};
+
+struct ActivityFacts {
+  domain::EpochMicros now = 0;          // the database's clock; minutes are counted back from it
+  std::vector<ActivityMinute> minutes;  // only minutes with events
+};
+
+inline constexpr int activity_minutes = 60;
+
 class OpsSummaryStore {
  public:
   explicit OpsSummaryStore(ConnectionPool& pool) : pool_(pool) {}
 
   boost::asio::awaitable<SummaryFacts> read(const SummaryQuery& query);
+  // The last hour per minute, with the summary's rates' classes (one index range scan of the
+  // hour's audit events: heavier than read(), so callers ask for it less often).
+  boost::asio::awaitable<ActivityFacts> activity();
 
  private:
   ConnectionPool& pool_;

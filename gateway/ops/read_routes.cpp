@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "gateway/ops/activity_endpoint.hpp"
 #include "gateway/ops/audit_endpoint.hpp"
 #include "gateway/ops/message_endpoint.hpp"
 #include "gateway/ops/summary_endpoint.hpp"
@@ -17,8 +18,11 @@ void add_read_routes(OpsRouter& router, pg::ConnectionPool& pool, const config::
   auto messages = std::make_shared<MessageEndpoint>(pool);
   auto webhooks = std::make_shared<WebhookEndpoints>(pool);
   auto audit = std::make_shared<AuditEndpoint>(pool);
+  auto activity = std::make_shared<ActivityEndpoint>(pool);
   router.add({get, "/ops/api/summary", Access::viewer,
               [summary](OpsRequest& request) { return (*summary)(request); }});
+  router.add({get, "/ops/api/activity", Access::viewer,
+              [activity](OpsRequest& request) { return (*activity)(request); }});
   router.add({get, "/ops/api/messages", Access::viewer,
               [messages](OpsRequest& request) { return messages->by_external_id(request); }});
   router.add({get, "/ops/api/messages/{id}", Access::viewer,

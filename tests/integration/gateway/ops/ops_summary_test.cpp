@@ -205,4 +205,51 @@ BOOST_AUTO_TEST_CASE(bad_parameters_and_anonymous_callers_are_refused) {
   BOOST_TEST(relay.client->get("/ops/api/summary").status == 404);
 }
 
+BOOST_AUTO_TEST_CASE(activity_counts_the_last_hour_per_minute_oldest_first) {
+  RelaySetup setup = RelaySetup::with_simulator(R"({"webhook_delay_ms": 50})");
+  setup.webhooks = true;
+  RelayFixture relay(setup);
+  const auto viewer = add_operator_to(*relay.gateways, "vera", "viewer");
+  auto ops = ops_client_of(*relay.gateways, viewer);
+  relay.post({"ACT-1", {"ACT-PAT-0001", "ACT-PAT-0002"}});
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 2, 20s));
+  // Older events: one intake 30 minutes ago, one two hours ago (outside the hour), and a 429 handed
+  // back at shutdown (not a 429 Metriport answered).
+  exec(relay,
+       "INSERT INTO audit_events (occurred_at, actor, entity_type, entity_id, event) VALUES "
+       "(now() - interval '30 minutes 10 seconds', 'test', 'message', 'm-old', 'message.queued'), "
+       "(now() - interval '2 hours', 'test', 'message', 'm-older', 'message.queued')");
+  exec(relay,
+       "INSERT INTO audit_events (actor, entity_type, entity_id, event, detail) VALUES "
+       "('test', 'delivery', 'd-1', 'delivery.rate_limited', '{\"class\": \"shutdown\"}')");
+
+  const auto answer = ops.get("/ops/api/activity");
+  BOOST_REQUIRE_MESSAGE(answer.status == 200, answer.body);
+  const auto body = parse_json(answer.body).as_object();
+  BOOST_TEST(body.at("minute_seconds").as_int64() == 60);
+  BOOST_TEST(body.at("as_of").is_string());
+  const auto& series = body.at("series").as_object();
+  const auto last_two_minutes = [&series](const char* measure) {
+    const auto& counts = series.at(measure).as_array();
+    BOOST_REQUIRE(counts.size() == 60u);
+    return counts[59].to_number<std::int64_t>() + counts[58].to_number<std::int64_t>();
+  };
+  const auto total = [&series](const char* measure) {
+    std::int64_t sum = 0;
+    for (const auto& count : series.at(measure).as_array()) sum += count.to_number<std::int64_t>();
+    return sum;
+  };
+  BOOST_TEST(last_two_minutes("intake") == 1);
+  BOOST_TEST(last_two_minutes("sends") == 2);
+  BOOST_TEST(last_two_minutes("completions") == 2);
+  BOOST_TEST(series.at("intake").as_array()[29].to_number<std::int64_t>() == 1);  // 30 min ago
+  BOOST_TEST(total("intake") == 2);  // not the one two hours ago
+  BOOST_TEST(total("failures") == 0);
+  BOOST_TEST(total("rate_limited") == 0);  // the shutdown hand-back is not a 429
+
+  BOOST_TEST(ops.get("/ops/api/activity?minutes=5").status == 400);
+  HttpClient anonymous("127.0.0.1", relay.gateways->gateway->ops_port());
+  BOOST_TEST(anonymous.get("/ops/api/activity").status == 401);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
