@@ -177,7 +177,10 @@ void PostgresCluster::run_as_owner(const std::string& program,
 void PostgresCluster::run_script(const std::vector<std::string>& args) const {
   std::vector<std::string> command{script_};
   command.insert(command.end(), args.begin(), args.end());
-  checked("pg-cluster.sh " + args.front(), run_process("/bin/bash", command, {}, 90s));
+  // Durable settings whatever the caller's environment says: PG_FAST_UNSAFE=1 (deploy/run-tests.sh)
+  // turns synchronous_commit off, and with it the synchronous standby's guarantee.
+  checked("pg-cluster.sh " + args.front(),
+          run_process("/bin/bash", command, {{"PG_FAST_UNSAFE", "0"}}, 90s));
 }
 
 }  // namespace relay::testing
