@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <random>
 #include <set>
 
@@ -13,6 +14,7 @@
 
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/outage.hpp"
 #include "gateway/domain/json_string.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
@@ -105,6 +107,13 @@ awaitable<void> sleep_for(std::chrono::milliseconds duration) {
   co_await timer.async_wait(use_awaitable);
 }
 
+// A log-safe reason for a failed delivery step: the kind of database outage (a failover, a
+// restart: the lease reaper requeues the delivery), else "fault"; never the exception's text.
+std::string failure_reason(const std::exception& failure) {
+  if (auto outage = pg::outage_reason(failure)) return *outage;
+  return "fault";
+}
+
 }  // namespace
 
 DeliveryProcessor::DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
@@ -123,9 +132,9 @@ awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
   bool failed = false;
   try {
     co_await run_steps(delivery);
-  } catch (const std::exception&) {
-    // Exception text may quote SQL values or answer bytes: log only the delivery's id.
-    log::error("relay.delivery_error", {{"delivery_id", id_text(delivery.id)}});
+  } catch (const std::exception& failure) {
+    log::error("relay.delivery_error",
+               {{"delivery_id", id_text(delivery.id)}, {"reason", failure_reason(failure)}});
     failed = true;
   }
   if (!failed) co_return;
@@ -133,8 +142,9 @@ awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
     const Failure failure = plain_failure(DeliveryEvent::transient_failure, failure_class::internal,
                                           "internal error while relaying (see the gateway log)");
     co_await fail(delivery, failure);
-  } catch (const std::exception&) {
-    log::error("relay.delivery_release_failed", {{"delivery_id", id_text(delivery.id)}});
+  } catch (const std::exception& failure) {
+    log::error("relay.delivery_release_failed",
+               {{"delivery_id", id_text(delivery.id)}, {"reason", failure_reason(failure)}});
   }
 }
 
@@ -351,7 +361,7 @@ DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, const pg::DeliverySe
                              const metriport::SendRequest& request, const SendSlot& slot) {
   // From the grant on, the pacer hears exactly once how the send ended, whatever throws.
   bool started = false;
-  bool broken = false;
+  std::exception_ptr broken;  // rethrown as it is, so an outage stays recognisable as one
   std::optional<metriport::CallResult<metriport::MessageRecord>> answer;
   try {
     started = co_await pool_.run([&](pqxx::connection& connection) {
@@ -369,12 +379,12 @@ DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, const pg::DeliverySe
       delivery.lease_renewed_at = std::chrono::steady_clock::now();
       answer = co_await client_.send_message(request);
     }
-  } catch (const std::exception&) {
-    broken = true;
+  } catch (...) {
+    broken = std::current_exception();
   }
   if (!answer) {
     co_await pacer_.unanswered(slot);
-    if (broken) throw std::runtime_error("send could not be started");
+    if (broken) std::rethrow_exception(broken);
     log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
   }
   co_return answer;

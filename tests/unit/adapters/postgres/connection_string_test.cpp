@@ -2,7 +2,10 @@
 // key=value), never over a timeout the URL or PGCONNECT_TIMEOUT already sets.
 #include <boost/test/unit_test.hpp>
 
+#include <libpq-fe.h>
+
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -35,6 +38,20 @@ class ScopedConnectTimeoutEnv {
   std::optional<std::string> previous_;
 };
 
+// The options libpq reads from a connection string (only those set).
+std::map<std::string, std::string> parsed(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  std::map<std::string, std::string> set;
+  if (options == nullptr) return set;
+  for (const auto* option = options; option->keyword != nullptr; ++option) {
+    if (option->val != nullptr && *option->val != '\0') set[option->keyword] = option->val;
+  }
+  PQconninfoFree(options);
+  return set;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(connection_string)
@@ -54,6 +71,23 @@ BOOST_AUTO_TEST_CASE(added_to_a_keyword_string_as_a_pair) {
   BOOST_TEST(with_default_connect_timeout("host=db.internal dbname=relay user=gw") ==
              "host=db.internal dbname=relay user=gw connect_timeout=5");
   BOOST_TEST(with_default_connect_timeout("") == "connect_timeout=5");
+}
+
+BOOST_AUTO_TEST_CASE(several_hosts_and_target_session_attrs_are_kept_intact) {
+  ScopedConnectTimeoutEnv unset(nullptr);
+  const std::string uri =
+      "postgresql://gw@10.0.0.1:5432,10.0.0.2:5433/relay?target_session_attrs=read-write";
+  const std::string with_timeout = with_default_connect_timeout(uri);
+  BOOST_TEST(with_timeout == uri + "&connect_timeout=5");
+  const auto options = parsed(with_timeout);
+  BOOST_TEST(options.at("host") == "10.0.0.1,10.0.0.2");
+  BOOST_TEST(options.at("port") == "5432,5433");
+  BOOST_TEST(options.at("target_session_attrs") == "read-write");
+  BOOST_TEST(options.at("connect_timeout") == "5");
+  BOOST_TEST(with_default_connect_timeout("host=a,b port=5432,5433 target_session_attrs=read-write "
+                                          "dbname=relay") ==
+             "host=a,b port=5432,5433 target_session_attrs=read-write dbname=relay "
+             "connect_timeout=5");
 }
 
 BOOST_AUTO_TEST_CASE(a_timeout_the_url_sets_is_kept) {
