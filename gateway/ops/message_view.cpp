@@ -10,21 +10,12 @@
 #include "gateway/domain/base64.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/ops/identifier_mask.hpp"
+#include "gateway/ops/ops_responses.hpp"
 
 namespace relay::ops {
 namespace {
 
 namespace json = boost::json;
-
-json::value instant(const std::optional<domain::EpochMicros>& at) {
-  if (!at) return nullptr;
-  return json::value(domain::format_iso8601_utc(*at));
-}
-
-json::value text_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return json::value(*text);
-}
 
 // A patient identifier: whole after a reveal, masked otherwise.
 json::value patient_identifier(const pg::MessageInspection& message, const std::string& value) {
@@ -53,12 +44,12 @@ std::optional<std::string> class_implied_by(std::string_view event) {
 json::object send_json(const pg::MessageInspection& message, const pg::InspectedSend& send) {
   json::object out{{"part", send.part},
                    {"parts", send.parts},
-                   {"metriport_message_id", text_or_null(send.metriport_message_id)},
+                   {"metriport_message_id", json_text_or_null(send.metriport_message_id)},
                    {"status", send.status},
-                   {"first_attempt_at", instant(send.first_attempt_at)},
-                   {"sent_at", instant(send.sent_at)},
-                   {"completed_at", instant(send.completed_at)}};
-  if (message.revealed) out["reason"] = text_or_null(send.reason);
+                   {"first_attempt_at", json_instant(send.first_attempt_at)},
+                   {"sent_at", json_instant(send.sent_at)},
+                   {"completed_at", json_instant(send.completed_at)}};
+  if (message.revealed) out["reason"] = json_text_or_null(send.reason);
   return out;
 }
 
@@ -70,8 +61,8 @@ json::object delivery_json(const pg::MessageInspection& message,
   }
   json::value error_class = nullptr;
   if (delivery.has_error) {
-    error_class =
-        text_or_null(last_failure_class(message, delivery.id).value_or(std::string("unrecorded")));
+    error_class = json_text_or_null(
+        last_failure_class(message, delivery.id).value_or(std::string("unrecorded")));
   }
   json::object out{
       {"id", delivery.id},
@@ -79,16 +70,16 @@ json::object delivery_json(const pg::MessageInspection& message,
       {"patient_external_id", patient_identifier(message, delivery.patient_external_id)},
       {"state", delivery.state},
       {"attempts", delivery.attempts},
-      {"metriport_patient_id", text_or_null(delivery.metriport_patient_id)},
+      {"metriport_patient_id", json_text_or_null(delivery.metriport_patient_id)},
       {"last_error_class", std::move(error_class)},
       {"flagged_unconfirmed", delivery.flagged},
-      {"next_attempt_at", instant(delivery.next_attempt_at)},
-      {"accepted_at", instant(delivery.accepted_at)},
-      {"completed_at", instant(delivery.completed_at)},
+      {"next_attempt_at", json_instant(delivery.next_attempt_at)},
+      {"accepted_at", json_instant(delivery.accepted_at)},
+      {"completed_at", json_instant(delivery.completed_at)},
       {"created_at", domain::format_iso8601_utc(delivery.created_at)},
       {"updated_at", domain::format_iso8601_utc(delivery.updated_at)},
       {"sends", std::move(sends)}};
-  if (message.revealed) out["last_error"] = text_or_null(delivery.last_error);
+  if (message.revealed) out["last_error"] = json_text_or_null(delivery.last_error);
   return out;
 }
 
@@ -118,14 +109,14 @@ json::object metadata_json(const pg::MessageInspection& message) {
                    {"destination", message.destination},
                    {"intended_recipient_npi", std::move(npis)},
                    {"created_at", domain::format_iso8601_utc(message.creation_date)},
-                   {"sent_at", instant(message.sent_date)},
+                   {"sent_at", json_instant(message.sent_date)},
                    {"updated_at", domain::format_iso8601_utc(message.updated_at)},
                    {"patient_count", static_cast<std::int64_t>(message.patients.size())},
                    {"files", std::move(files)}};
   if (message.revealed) {
-    out["subject"] = text_or_null(message.revealed->subject);
-    out["body"] = text_or_null(message.revealed->body);
-    out["from_name"] = text_or_null(message.revealed->from_name);
+    out["subject"] = json_text_or_null(message.revealed->subject);
+    out["body"] = json_text_or_null(message.revealed->body);
+    out["from_name"] = json_text_or_null(message.revealed->from_name);
   }
   return out;
 }
@@ -168,7 +159,7 @@ json::array message_timeline(const pg::MessageInspection& message) {
                         {"delivery_id", send.delivery_id},
                         {"part", send.part},
                         {"parts", send.parts},
-                        {"metriport_message_id", text_or_null(send.metriport_message_id)}}});
+                        {"metriport_message_id", json_text_or_null(send.metriport_message_id)}}});
     }
     if (send.completed_at) {
       entries.push_back(
@@ -178,7 +169,7 @@ json::array message_timeline(const pg::MessageInspection& message) {
                         {"delivery_id", send.delivery_id},
                         {"part", send.part},
                         {"parts", send.parts},
-                        {"metriport_message_id", text_or_null(send.metriport_message_id)},
+                        {"metriport_message_id", json_text_or_null(send.metriport_message_id)},
                         {"status", send.status}}});
     }
   }
@@ -189,10 +180,10 @@ json::array message_timeline(const pg::MessageInspection& message) {
                       {"kind", "webhook"},
                       {"event_id", webhook.event_id},
                       {"type", webhook.event_type},
-                      {"metriport_message_id", text_or_null(webhook.metriport_message_id)},
-                      {"outcome", text_or_null(webhook.outcome)},
+                      {"metriport_message_id", json_text_or_null(webhook.metriport_message_id)},
+                      {"outcome", json_text_or_null(webhook.outcome)},
                       {"received_at", domain::format_iso8601_utc(webhook.received_at)},
-                      {"applied_at", instant(webhook.applied_at)},
+                      {"applied_at", json_instant(webhook.applied_at)},
                       {"times_delivered", webhook.deliveries}}});
   }
   std::stable_sort(entries.begin(), entries.end(),

@@ -1,10 +1,22 @@
 // JSON answers with the headers every operations answer carries: no-store (they may describe PHI
-// after a reveal) and nosniff; errors in one shape.
+// after a reveal) and nosniff; errors in one shape; null-or-value helpers for optional fields.
 #include "gateway/ops/ops_responses.hpp"
+
+#include "gateway/domain/timestamps.hpp"
 
 #include <boost/json.hpp>
 
 namespace relay::ops {
+
+boost::json::value json_instant(const std::optional<domain::EpochMicros>& at) {
+  if (!at) return nullptr;
+  return boost::json::value(domain::format_iso8601_utc(*at));
+}
+
+boost::json::value json_text_or_null(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return boost::json::value(*text);
+}
 
 http::Response json_response(beast_http::status status, const boost::json::value& body,
                              unsigned version) {

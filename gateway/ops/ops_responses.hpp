@@ -8,6 +8,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "gateway/domain/message.hpp"
 #include "gateway/http/http_types.hpp"
 
 namespace relay::ops {
@@ -16,6 +17,10 @@ namespace beast_http = boost::beast::http;
 
 http::Response json_response(beast_http::status status, const boost::json::value& body,
                              unsigned version);
+
+// JSON null for an absent value; else an ISO 8601 UTC instant, or the text as it is.
+boost::json::value json_instant(const std::optional<domain::EpochMicros>& at);
+boost::json::value json_text_or_null(const std::optional<std::string>& text);
 
 // code: a stable machine-readable word ("unauthorized", "forbidden", "bad_request", ...).
 http::Response error_response(beast_http::status status, std::string_view code,

@@ -46,11 +46,6 @@ std::variant<PauseScope, OpsError> parse_scope(const http::Request& request) {
   return scope;
 }
 
-boost::json::value vendor_json(const std::optional<std::string>& vendor) {
-  if (!vendor) return nullptr;
-  return boost::json::string(*vendor);
-}
-
 }  // namespace
 
 boost::asio::awaitable<http::Response> PauseEndpoint::operator()(OpsRequest& request) {
@@ -75,7 +70,7 @@ boost::asio::awaitable<http::Response> PauseEndpoint::operator()(OpsRequest& req
              {"changed", change == pg::PauseChange::changed ? "true" : "false"}});
   co_return json_response(beast_http::status::ok,
                           boost::json::object{{"scope", vendor ? "vendor" : "global"},
-                                              {"vendor", vendor_json(vendor)},
+                                              {"vendor", json_text_or_null(vendor)},
                                               {"paused", pausing_},
                                               {"changed", change == pg::PauseChange::changed}},
                           version);
@@ -86,7 +81,7 @@ boost::asio::awaitable<http::Response> PauseListEndpoint::operator()(OpsRequest&
   boost::json::array rows;
   for (const auto& pause : pauses) {
     rows.push_back(boost::json::object{{"scope", pause.vendor ? "vendor" : "global"},
-                                       {"vendor", vendor_json(pause.vendor)},
+                                       {"vendor", json_text_or_null(pause.vendor)},
                                        {"paused_by", pause.paused_by},
                                        {"paused_at", domain::format_iso8601_utc(pause.paused_at)}});
   }

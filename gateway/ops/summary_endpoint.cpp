@@ -35,11 +35,6 @@ std::string priority_name(int priority) {
   return domain::to_string(pg::priority_from_column(priority));
 }
 
-json::value instant(const std::optional<domain::EpochMicros>& at) {
-  if (!at) return nullptr;
-  return json::value(domain::format_iso8601_utc(*at));
-}
-
 // Deliveries of some groups (all vendors', or one vendor's) in one shape; "counted" sums them
 // (every unfinished delivery, and those finished in the last finished_window_hours).
 class DeliveryTally {
@@ -81,7 +76,7 @@ class DeliveryTally {
                         {"in_flight", in_flight},
                         {"dead", count_in("dead")},
                         {"failed", count_in("failed")},
-                        {"oldest_waiting_created_at", instant(oldest_waiting_)},
+                        {"oldest_waiting_created_at", json_instant(oldest_waiting_)},
                         {"oldest_waiting_age_seconds", age}};
   }
 
@@ -116,11 +111,11 @@ json::object pacer_json(const engine::PacerView& view, domain::EpochMicros now) 
                       {"used_source", view.used_source == engine::UsageSource::metriport_headers
                                           ? "metriport_headers"
                                           : "sends_started_last_window"},
-                      {"window_ends_at", instant(view.window_ends_at_micros)},
+                      {"window_ends_at", json_instant(view.window_ends_at_micros)},
                       {"in_flight", view.in_flight},
                       {"next_free_slot_at", domain::format_iso8601_utc(view.next_free_slot_micros)},
                       {"next_free_slot_in_seconds", seconds_until(view.next_free_slot_micros)},
-                      {"blocked_until", instant(view.blocked_until_micros)},
+                      {"blocked_until", json_instant(view.blocked_until_micros)},
                       {"sends_to_make", view.pending_sends},
                       {"drain_seconds", view.drain.duration.count()},
                       {"drains_at", domain::format_iso8601_utc(view.drain.completes_at_micros)}};
@@ -132,12 +127,12 @@ json::object webhooks_json(const pg::SummaryFacts& facts) {
     last_hour.push_back(json::object{
         {"type", tally.event_type}, {"outcome", tally.outcome}, {"count", tally.count}});
   }
-  return json::object{{"last_received_at", instant(facts.webhook_last_received)},
+  return json::object{{"last_received_at", json_instant(facts.webhook_last_received)},
                       {"last_hour_by_type_and_outcome", std::move(last_hour)},
                       {"not_applied_yet", facts.webhooks_not_applied},
                       {"waiting_for_send", facts.webhooks_waiting},
                       {"rejections_last_hour", facts.rejections_last_hour},
-                      {"last_rejection_at", instant(facts.rejection_last_received)}};
+                      {"last_rejection_at", json_instant(facts.rejection_last_received)}};
 }
 
 json::object metriport_json(const pg::SummaryFacts& facts) {
@@ -145,11 +140,11 @@ json::object metriport_json(const pg::SummaryFacts& facts) {
   if (facts.metriport_last_failure_class) failure_class = *facts.metriport_last_failure_class;
   json::value failure_event = nullptr;
   if (facts.metriport_last_failure_event) failure_event = *facts.metriport_last_failure_event;
-  return json::object{{"last_success_at", instant(facts.metriport_last_success)},
+  return json::object{{"last_success_at", json_instant(facts.metriport_last_success)},
                       {"failures_since_success", facts.metriport_failures_since_success},
                       {"failures_since_success_capped",
                        facts.metriport_failures_since_success >= pg::metriport_failures_cap},
-                      {"last_failure_at", instant(facts.metriport_last_failure)},
+                      {"last_failure_at", json_instant(facts.metriport_last_failure)},
                       {"last_failure_class", std::move(failure_class)},
                       {"last_failure_event", std::move(failure_event)}};
 }

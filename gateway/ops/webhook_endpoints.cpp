@@ -13,11 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value instant(const std::optional<domain::EpochMicros>& at) {
-  if (!at) return nullptr;
-  return json::value(domain::format_iso8601_utc(*at));
-}
-
 json::value next_cursor(const std::optional<pg::KeysetPosition>& next) {
   if (!next) return nullptr;
   return json::value(encode_cursor({next->at, next->id}));
@@ -26,11 +21,6 @@ json::value next_cursor(const std::optional<pg::KeysetPosition>& next) {
 std::optional<pg::KeysetPosition> keyset(const std::optional<PageCursor>& cursor) {
   if (!cursor) return std::nullopt;
   return pg::KeysetPosition{cursor->at_micros, cursor->id};
-}
-
-json::value text_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return json::value(*text);
 }
 
 }  // namespace
@@ -54,10 +44,10 @@ boost::asio::awaitable<http::Response> WebhookEndpoints::events(OpsRequest& requ
         json::object{{"id", event.id},
                      {"event_id", event.event_id},
                      {"type", event.event_type},
-                     {"metriport_message_id", text_or_null(event.metriport_message_id)},
+                     {"metriport_message_id", json_text_or_null(event.metriport_message_id)},
                      {"outcome", event.outcome.value_or("new")},
                      {"received_at", domain::format_iso8601_utc(event.received_at)},
-                     {"applied_at", instant(event.applied_at)},
+                     {"applied_at", json_instant(event.applied_at)},
                      {"times_delivered", event.deliveries}});
   }
   json::array counts;
