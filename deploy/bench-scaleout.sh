@@ -214,6 +214,9 @@ SIM_PORT="$(wait_for_port '^metriport-sim listening on 127\.0\.0\.1:([0-9]+).*' 
 [ -n "$SIM_PORT" ] || die "metriport-sim did not listen within 30 s"
 SIM_BASE="http://127.0.0.1:$SIM_PORT"
 export METRIPORT_BASE_URL="$SIM_BASE/medical/v1" METRIPORT_API_KEY="$SIM_KEY"
+# A webhook key as in production (none arrive: no webhook URL), so the gateway does not warn.
+METRIPORT_WEBHOOK_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')"
+export METRIPORT_WEBHOOK_KEY
 # sim_latency MS: the simulator's latency_ms; also forgets its records and counters.
 sim_latency() {
   curl -fsS -o /dev/null --max-time 10 -X POST -H 'Content-Type: application/json' \
@@ -337,6 +340,9 @@ drain_run() {
   done
   pg1="$(process_tree_ticks "$PG_MASTER_PID")"
   sim1="$(proc_ticks "$SIM_PID")"
+  curl -fsS --max-time 10 "$SIM_BASE/_sim/counters" >"$WORK_DIR/sim-counters.json" || die "GET /_sim/counters failed"
+  local api_calls
+  api_calls="$(json_get "$WORK_DIR/sim-counters.json" api_calls)"
   stop_gateways
   # The gateways' backends have exited (their statistics are flushed); our own psql polls (one
   # transaction each) and the two readings are taken off.
@@ -381,11 +387,14 @@ drain_run() {
   awk -v p="$processes" -v l="$latency" -v e="$expected" -v acc="$accepted" -v n="$n" -v span="$span" \
     -v a="$t0" -v b="$t1" -v p50="$p50" -v gl="$gw_list" -v gt="$gw_total" -v pg=$((pg1 - pg0)) \
     -v sim=$((sim1 - sim0)) -v k="$CLK_TCK" -v c="$commits" -v claims="$split" -v r="$retries" \
-    -v hwm="$hwm_max" -v bad="$GATEWAY_BAD_EXITS" -v prob="$problems" 'BEGIN {
-      wall = b - a; rate = (span > 0) ? n / span : 0
-      printf "%s %s %s %s %.1f %.2f %.2f %s %s %.2f %.2f %.2f %.2f %s %s %.1f %s %s\n", p, l, e, acc,
-        rate, span, wall, p50, gl, pg / k / wall, sim / k / wall, gt / k * 1000 / (n > 0 ? n : 1),
-        c / (n > 0 ? n : 1), claims, r, hwm / 1024, bad, prob }' >>"$WORK_DIR/drain.txt"
+    -v hwm="$hwm_max" -v bad="$GATEWAY_BAD_EXITS" -v prob="$problems" -v calls="${api_calls:-0}" \
+    -v workers="$WORKERS" 'BEGIN {
+      wall = b - a; rate = (span > 0) ? n / span : 0; per = calls / (n > 0 ? n : 1)
+      # I/O ceiling: every worker waiting on Metriport all the time, nothing else taking time.
+      ceiling = (l > 0 && per > 0) ? sprintf("%.0f", p * workers * 1000 / (l * per)) : "-"
+      printf "%s %s %s %s %.1f %.2f %.2f %s %s %.2f %.2f %.2f %.2f %s %s %.1f %s %s %.2f %s\n", p, l, e,
+        acc, rate, span, wall, p50, gl, pg / k / wall, sim / k / wall, gt / k * 1000 / (n > 0 ? n : 1),
+        c / (n > 0 ? n : 1), claims, r, hwm / 1024, bad, prob, per, ceiling }' >>"$WORK_DIR/drain.txt"
   note "drain: $processes process(es), latency $latency ms: $accepted/$expected accepted in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
@@ -482,20 +491,21 @@ echo "     per process: relay.workers=$WORKERS database.pool_size=$POOL_SIZE rel
 echo "     all on one machine: gateways, PostgreSQL, metriport-sim and this script share the $(nproc) cores"
 echo
 echo "drain rate (queued -> accepted, first claim -> last accept by the database clock)"
-printf '%-8s %-6s %-11s %10s %8s %8s %-17s %8s %8s %10s %10s %-12s %8s\n' "latency" "procs" \
-  "deliveries" "per sec" "ratio" "p50 ms" "gw cores each" "pg cores" "sim" "gw cpu ms" "commits" \
-  "claims" "HWM MB"
-while read -r p l e acc rate _span _wall p50 gl pgc simc cpu commits split retries hwm bad prob; do
+printf '%-8s %-6s %-11s %9s %6s %8s %8s %-16s %8s %5s %9s %8s %-12s %6s\n' "latency" "procs" \
+  "deliveries" "per sec" "ratio" "ceiling" "p50 ms" "gw cores each" "pg cores" "sim" "gw cpu ms" \
+  "commits" "claims" "HWM MB"
+while read -r p l e acc rate _span _wall p50 gl pgc simc cpu commits split retries hwm bad prob _calls ceiling; do
   one="$ONE_RATE_0"
   [ "$l" -eq 0 ] || one="$ONE_RATE_L"
-  printf '%-8s %-6s %-11s %10s %8s %8s %-17s %8s %8s %10s %10s %-12s %8s\n' "${l} ms" "$p" \
+  printf '%-8s %-6s %-11s %9s %6s %8s %8s %-16s %8s %5s %9s %8s %-12s %6s\n' "${l} ms" "$p" \
     "$acc/$e" "$rate" "$(awk -v a="$rate" -v b="$one" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }')" \
-    "$p50" "$gl" "$pgc" "$simc" "$cpu" "$commits" "$split" "$hwm"
+    "$ceiling" "$p50" "$gl" "$pgc" "$simc" "$cpu" "$commits" "$split" "$hwm"
   [ "$retries" = 0 ] && [ "$bad" = 0 ] && [ "$prob" = 0 ] ||
     echo "         ^ retry/ambiguous/429/lease/dead events=$retries, gateways exiting non-zero=$bad, warn/error log lines=$prob"
 done <"$WORK_DIR/drain.txt"
 echo "  (per sec: deliveries / (last delivery.accepted - first delivery.claimed); ratio: to 1 process at"
-echo "   the same latency; cores: CPU seconds / wall seconds from start to all accepted, per gateway"
+echo "   the same latency; ceiling: processes x workers / (latency x Medical API calls per delivery), the"
+echo "   rate if the workers did nothing but wait on Metriport; cores: CPU seconds / wall seconds from start to all accepted, per gateway"
 echo "   process, PostgreSQL (all backends), simulator; gw cpu ms: all gateways' CPU per delivery;"
 echo "   commits: PostgreSQL transactions committed per delivery (pg_stat_database.xact_commit, this"
 echo "   script's polls taken off); claims: deliveries claimed by each process; HWM: largest VmHWM)"
@@ -513,6 +523,8 @@ echo "details:"
 echo "  connections: client $HELD_LINE; ${FIRST_BYTE_TIMEOUT}+1 s later: $GATEWAY_KEPT established on the" \
   "gateway's port (ss), relay_http_open_connections{listener=\"vendor\"}=${OPEN_GAUGE:-?}; client ${HOLDER_STATUS:-status ?};" \
   "http.max_connections=$HTTP_MAX_CONNECTIONS, first_byte_timeout ${FIRST_BYTE_TIMEOUT}s, keep_alive_timeout ${KEEP_ALIVE_TIMEOUT}s"
+echo "  Medical API calls per delivery (simulator's api_calls; the patient cache is warm after the first run):" \
+  "$(awk '{ printf "%s%s ms/%s: %s", (NR > 1 ? ", " : ""), $2, $1, $19 }' "$WORK_DIR/drain.txt")"
 echo "  queued: seeded $QUEUED_REAL deliveries in ${SEED_SECONDS}s with SQL; after ${QUEUED_SECONDS}s: $QUEUED_STATES;" \
   "gateway CPU ${QUEUED_CPU}s"
 echo "  gateway logs, memory phases: $RSS_PROBLEMS_1 and $RSS_PROBLEMS_2 warn/error lines"
