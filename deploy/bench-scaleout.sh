@@ -392,9 +392,10 @@ drain_run() {
       wall = b - a; rate = (span > 0) ? n / span : 0; per = calls / (n > 0 ? n : 1)
       # I/O ceiling: every worker waiting on Metriport all the time, nothing else taking time.
       ceiling = (l > 0 && per > 0) ? sprintf("%.0f", p * workers * 1000 / (l * per)) : "-"
-      printf "%s %s %s %s %.1f %.2f %.2f %s %s %.2f %.2f %.2f %.2f %s %s %.1f %s %s %.2f %s\n", p, l, e,
-        acc, rate, span, wall, p50, gl, pg / k / wall, sim / k / wall, gt / k * 1000 / (n > 0 ? n : 1),
-        c / (n > 0 ? n : 1), claims, r, hwm / 1024, bad, prob, per, ceiling }' >>"$WORK_DIR/drain.txt"
+      printf "%s %s %s %s %.1f %.2f %.2f %s %s %.2f %.2f %.2f %.2f %s %s %.1f %s %s %.2f %s %.1f\n", p, l,
+        e, acc, rate, span, wall, p50, gl, pg / k / wall, sim / k / wall, gt / k * 1000 / (n > 0 ? n : 1),
+        c / (n > 0 ? n : 1), claims, r, hwm / 1024, bad, prob, per, ceiling,
+        pg / k * 1000 / (n > 0 ? n : 1) }' >>"$WORK_DIR/drain.txt"
   note "drain: $processes process(es), latency $latency ms: $accepted/$expected accepted in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
@@ -491,24 +492,25 @@ echo "     per process: relay.workers=$WORKERS database.pool_size=$POOL_SIZE rel
 echo "     all on one machine: gateways, PostgreSQL, metriport-sim and this script share the $(nproc) cores"
 echo
 echo "drain rate (queued -> accepted, first claim -> last accept by the database clock)"
-printf '%-8s %-6s %-11s %9s %6s %8s %8s %-16s %8s %5s %9s %8s %-12s %6s\n' "latency" "procs" \
-  "deliveries" "per sec" "ratio" "ceiling" "p50 ms" "gw cores each" "pg cores" "sim" "gw cpu ms" \
+printf '%-7s %-5s %-10s %8s %6s %7s %7s %-15s %8s %5s %6s %6s %7s %-12s %6s\n' "latency" "procs" \
+  "deliveries" "per sec" "ratio" "ceiling" "p50 ms" "gw cores each" "pg cores" "sim" "gw ms" "pg ms" \
   "commits" "claims" "HWM MB"
-while read -r p l e acc rate _span _wall p50 gl pgc simc cpu commits split retries hwm bad prob _calls ceiling; do
+while read -r p l e acc rate _span _wall p50 gl pgc simc cpu commits split retries hwm bad prob _calls ceiling pgms; do
   one="$ONE_RATE_0"
   [ "$l" -eq 0 ] || one="$ONE_RATE_L"
-  printf '%-8s %-6s %-11s %9s %6s %8s %8s %-16s %8s %5s %9s %8s %-12s %6s\n' "${l} ms" "$p" \
+  printf '%-7s %-5s %-10s %8s %6s %7s %7s %-15s %8s %5s %6s %6s %7s %-12s %6s\n' "${l} ms" "$p" \
     "$acc/$e" "$rate" "$(awk -v a="$rate" -v b="$one" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }')" \
-    "$ceiling" "$p50" "$gl" "$pgc" "$simc" "$cpu" "$commits" "$split" "$hwm"
+    "$ceiling" "$p50" "$gl" "$pgc" "$simc" "$cpu" "$pgms" "$commits" "$split" "$hwm"
   [ "$retries" = 0 ] && [ "$bad" = 0 ] && [ "$prob" = 0 ] ||
     echo "         ^ retry/ambiguous/429/lease/dead events=$retries, gateways exiting non-zero=$bad, warn/error log lines=$prob"
 done <"$WORK_DIR/drain.txt"
-echo "  (per sec: deliveries / (last delivery.accepted - first delivery.claimed); ratio: to 1 process at"
-echo "   the same latency; ceiling: processes x workers / (latency x Medical API calls per delivery), the"
-echo "   rate if the workers did nothing but wait on Metriport; cores: CPU seconds / wall seconds from start to all accepted, per gateway"
-echo "   process, PostgreSQL (all backends), simulator; gw cpu ms: all gateways' CPU per delivery;"
-echo "   commits: PostgreSQL transactions committed per delivery (pg_stat_database.xact_commit, this"
-echo "   script's polls taken off); claims: deliveries claimed by each process; HWM: largest VmHWM)"
+echo "  (per sec: deliveries / (last delivery.accepted - first delivery.claimed); ratio: to 1 process"
+echo "   at the same latency; ceiling: processes x workers / (latency x Medical API calls per delivery),"
+echo "   the rate if workers did nothing but wait on Metriport; p50: claim -> accept per delivery; cores:"
+echo "   CPU seconds / wall seconds from start to all accepted, per gateway process, PostgreSQL (all"
+echo "   backends, this script's 5 polls/s too), simulator; gw ms / pg ms: CPU ms per delivery of all"
+echo "   gateways / of PostgreSQL; commits: transactions committed per delivery (pg_stat_database.xact_commit, this"
+echo "   script's polls taken off); claims: deliveries each process claimed; HWM: largest VmHWM)"
 echo
 echo "memory of one gateway process (VmRSS now / VmHWM peak)"
 printf '%-52s %10s %10s\n' "state" "RSS MB" "HWM MB"
