@@ -425,6 +425,7 @@ IDLE_HWM="$(memory_kb "$RSS_PID" VmHWM)"
 
 # Held connections: each speaks once (GET /livez answered 200) so the first-byte timeout
 # (http.first_byte_timeout_seconds) no longer applies; they then sit idle under the keep-alive timeout.
+: >"$WORK_DIR/holder.out"
 node "$HOLDER_JS" "$RSS_PORT" "$CONNECTIONS" /livez >"$WORK_DIR/holder.out" 2>"$WORK_DIR/holder.err" &
 HOLDER_PID=$!
 for ((i = 0; i < 600; i++)); do
@@ -509,8 +510,9 @@ echo "   at the same latency; ceiling: processes x workers / (latency x Medical 
 echo "   the rate if workers did nothing but wait on Metriport; p50: claim -> accept per delivery; cores:"
 echo "   CPU seconds / wall seconds from start to all accepted, per gateway process, PostgreSQL (all"
 echo "   backends, this script's 5 polls/s too), simulator; gw ms / pg ms: CPU ms per delivery of all"
-echo "   gateways / of PostgreSQL; commits: transactions committed per delivery (pg_stat_database.xact_commit, this"
-echo "   script's polls taken off); claims: deliveries each process claimed; HWM: largest VmHWM)"
+echo "   gateways / of PostgreSQL; commits: transactions committed per delivery (xact_commit of"
+echo "   pg_stat_database, this script's polls taken off); claims: deliveries each process claimed;"
+echo "   HWM: the largest VmHWM of the run's gateways)"
 echo
 echo "memory of one gateway process (VmRSS now / VmHWM peak)"
 printf '%-52s %10s %10s\n' "state" "RSS MB" "HWM MB"
