@@ -77,29 +77,6 @@ for file in "$SIM_LUA" "$SQL_SCRIPT" "$CONFIG_EXAMPLE" "$SAMPLE" "$PG_CLUSTER"; 
   [ -f "$file" ] || die "$file is missing"
 done
 
-# json_edit IN OUT JQ_FILTER PY_EXPR: edits a JSON file with jq, or python3 where jq is absent
-# (PY_EXPR transforms the parsed document `d` in place).
-json_edit() {
-  if command -v jq >/dev/null; then
-    jq -c "$3" "$1" >"$2"
-  else
-    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))' "$1" "$2" "$4"
-  fi
-}
-# json_get FILE KEY: a top-level scalar of a JSON object ("" when absent).
-json_get() {
-  if command -v jq >/dev/null; then
-    jq -r --arg k "$2" '.[$k] // "" | tostring' "$1"
-  else
-    python3 -c 'import json,sys
-v = json.load(open(sys.argv[1])).get(sys.argv[2], "")
-print("" if v is None else v)' "$1" "$2"
-  fi
-}
-
 # --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
 WORK_DIR=""
 PG_DIR=""
@@ -159,31 +136,8 @@ chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the clus
 PG_DIR="$WORK_DIR/pg"
 
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
-port_in_use() { port_probe "$1" 1; }
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 100; tries++)); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-PG_PORT="$(free_port)" || die "found no free loopback port"
-timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
-for ((attempt = 1; ; attempt++)); do
-  if timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err"; then
-    PG_STARTED=1
-    break
-  fi
-  PG_STARTED=1 # stop it in cleanup whatever state it is in
-  [ "$attempt" -lt 3 ] || { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-  PG_PORT="$(free_port)" || die "found no free loopback port"
-  timeout 60 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null # a second init updates the port
-done
+private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
+  { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
 PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
 PSQL="$PG_BINDIR/psql"
 [ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
@@ -246,13 +200,9 @@ SIM_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')"
 "$SIMULATOR" --listen 127.0.0.1:0 --api-key "$SIM_KEY" --settings '{}' --threads "$SIM_THREADS" \
   >"$WORK_DIR/sim.out" 2>"$WORK_DIR/sim.log" &
 SIM_PID=$!
-SIM_PORT=""
-for ((i = 0; i < 300; i++)); do
-  SIM_PORT="$(sed -nE 's#^metriport-sim listening on 127\.0\.0\.1:([0-9]+).*#\1#p' "$WORK_DIR/sim.out" | head -n 1)"
-  [ -z "$SIM_PORT" ] || break
-  kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK_DIR/sim.out" "$WORK_DIR/sim.log" >&2; die "metriport-sim exited at start"; }
-  sleep 0.1
-done
+rc=0
+SIM_PORT="$(wait_for_port '^metriport-sim listening on 127\.0\.0\.1:([0-9]+).*' "$WORK_DIR/sim.out" "$SIM_PID" 300)" || rc=$?
+[ "$rc" -ne 1 ] || { cat "$WORK_DIR/sim.out" "$WORK_DIR/sim.log" >&2; die "metriport-sim exited at start"; }
 [ -n "$SIM_PORT" ] || die "metriport-sim did not listen within 30 s"
 SIM_BASE="http://127.0.0.1:$SIM_PORT"
 curl -fsS -o /dev/null --max-time 5 "$SIM_BASE/_sim/counters" || die "GET /_sim/counters failed"
@@ -263,13 +213,9 @@ sim_counters() { curl -fsS --max-time 10 "$SIM_BASE/_sim/counters" >"$1" || die 
 start_gateway() {
   "$BINARY" serve --config "$1" >"$WORK_DIR/$2.out" 2>"$WORK_DIR/$2.log" &
   GATEWAY_PID=$!
-  local port="" i
-  for ((i = 0; i < 300; i++)); do
-    port="$(sed -nE 's#^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' "$WORK_DIR/$2.out" | head -n 1)"
-    [ -z "$port" ] || break
-    kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK_DIR/$2.log" >&2; die "gateway ($2) exited at start"; }
-    sleep 0.05
-  done
+  local port="" rc=0
+  port="$(wait_for_port '^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*' "$WORK_DIR/$2.out" "$GATEWAY_PID" 150)" || rc=$?
+  [ "$rc" -ne 1 ] || { cat "$WORK_DIR/$2.log" >&2; die "gateway ($2) exited at start"; }
   [ -n "$port" ] || { tail -n 20 "$WORK_DIR/$2.log" >&2; die "gateway ($2) did not listen within 15 s"; }
   BASE="http://127.0.0.1:$port"
 }
@@ -346,30 +292,8 @@ INTAKE_RATE="$(awk -v n="$MESSAGES" -v a="$INTAKE_START" -v b="$INTAKE_END" 'BEG
 
 # --- measurement helpers ---------------------------------------------------------------------------
 CLK_TCK="$(getconf CLK_TCK)"
-# CPU ticks of one process: utime+stime (all threads), plus reaped children's with "all".
-proc_ticks() {
-  local stat fields
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return 0; }
-  read -r -a fields <<<"${stat##*) }" # fields[0] is field 3 (state) of proc(5)
-  if [ "${2:-}" = all ]; then
-    echo $((fields[11] + fields[12] + fields[13] + fields[14]))
-  else
-    echo $((fields[11] + fields[12]))
-  fi
-}
 # PostgreSQL: the postmaster with its reaped children (ended backends) plus the live children.
-pg_ticks() {
-  local total stat fields dir
-  total="$(proc_ticks "$PG_MASTER_PID" all)"
-  for dir in /proc/[0-9]*; do
-    { read -r stat <"$dir/stat"; } 2>/dev/null || continue
-    read -r -a fields <<<"${stat##*) }"
-    if [ "${fields[1]}" = "$PG_MASTER_PID" ]; then
-      total=$((total + fields[11] + fields[12]))
-    fi
-  done
-  echo "$total"
-}
+pg_ticks() { process_tree_ticks "$PG_MASTER_PID"; }
 # The client side: this shell and its waited-for children (psql polls, wrk, pgbench).
 client_ticks() { proc_ticks $$ all; }
 now() { date +%s.%N; }
