@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks GET /ops/api/summary on a seeded private PostgreSQL: BENCH_DELIVERIES deliveries in a
-# realistic mix (deploy/bench/ops-summary-seed.sql), figures only, never pass/fail.
+# realistic mix (deploy/bench/ops-summary-seed.sql), and GET /ops/api/activity; figures only.
 # Read the RATIO: the summary against a bare "SELECT count(*) FROM deliveries" timed in the same run
 # (the machines are shared and noisy), and against GET /ops/api/session (an authenticated no-op).
 set -euo pipefail
@@ -65,18 +65,6 @@ trap 'exit 143' TERM
 WORK_DIR="$(mktemp -d /tmp/relay-bench-ops-summary.XXXXXX)"
 chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside
 PG_DIR="$WORK_DIR/pg"
-
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 100; tries++)); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_probe "$port" 1; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
 
 # --- PostgreSQL: private cluster, seeded ------------------------------------------------------------
 PG_PORT="$(free_port)" || die "found no free loopback port"
@@ -149,6 +137,7 @@ count_times() {
   done
 }
 times /ops/api/summary >"$WORK_DIR/summary.times"
+times /ops/api/activity >"$WORK_DIR/activity.times"
 times /ops/api/session >"$WORK_DIR/session.times"
 count_times >"$WORK_DIR/count.times"
 
@@ -160,15 +149,17 @@ def load(name):
 def pct(values, p):
     return values[min(len(values) - 1, int(len(values) * p))]
 summary, session, count = load("summary"), load("session"), load("count")
+activity = load("activity")
 with open(f"{work}/summary.json") as f:
     answer = json.load(f)
 print(f"deliveries {deliveries}, unfinished (backlog) {backlog}, audit events {audit_rows}, seeded in {seed_seconds} s")
 print(f"summary answer: {len(json.dumps(answer))} bytes, counted {answer['deliveries']['counted']}, "
       f"sends to make {answer['pacer']['sends_to_make']}")
 print(f"{'run':44} {'p50 ms':>8} {'p90 ms':>8} {'max ms':>8}")
-for name, values in (("GET /ops/api/summary", summary), ("GET /ops/api/session (HTTP + auth reference)", session),
+for name, values in (("GET /ops/api/summary", summary), ("GET /ops/api/activity (the hour per minute)", activity), ("GET /ops/api/session (HTTP + auth reference)", session),
                      ("SELECT count(*) FROM deliveries (psql)", count)):
     print(f"{name:44} {pct(values, 0.5) * 1000:8.1f} {pct(values, 0.9) * 1000:8.1f} {values[-1] * 1000:8.1f}")
 print(f"ratio summary / count(*) of deliveries (p50): {statistics.median(summary) / statistics.median(count):.2f}")
 print(f"ratio summary / session (p50): {statistics.median(summary) / statistics.median(session):.1f}")
+print(f"ratio activity / session (p50): {statistics.median(activity) / statistics.median(session):.1f}")
 EOF

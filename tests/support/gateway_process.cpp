@@ -298,7 +298,10 @@ GatewayProcess::GatewayProcess(GatewayOptions options) {
     if (auto it = options.env.find("GATEWAY_OPS_LISTEN"); it != options.env.end()) {
       ops_port_ = port_of_listen(it->second);
     } else {
-      ops_port_ = free_loopback_port();
+      // Each port is free when asked for, not reserved: the kernel may hand out one twice.
+      for (int tries = 0; tries < 20 && (ops_port_ == 0 || ops_port_ == port_); ++tries) {
+        ops_port_ = free_loopback_port();
+      }
       options.env["GATEWAY_OPS_LISTEN"] = "127.0.0.1:" + std::to_string(ops_port_);
     }
   }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -429,9 +430,11 @@ BOOST_AUTO_TEST_CASE(each_transaction_holds_at_most_batch_size_candidates) {
 BOOST_AUTO_TEST_CASE(one_pass_at_a_time_across_sessions) {
   seed("LOCKED", {{"completed"}});
   const auto before = fingerprint();
+  int other_backend = 0;
   {
     // Another process's pass holds the lock: this one does nothing and records nothing.
     pqxx::connection other(database.url());
+    other_backend = other.backendpid();
     pqxx::nontransaction tx(other);
     tx.exec_params("SELECT pg_advisory_lock($1)", relay::pg::retention_lock_key);
     const auto busy = prune();
@@ -440,7 +443,13 @@ BOOST_AUTO_TEST_CASE(one_pass_at_a_time_across_sessions) {
     BOOST_TEST(count("SELECT count(*) FROM audit_events WHERE event = 'retention.pruned'") == 0);
     BOOST_TEST((preview().counts.messages_purged == 1));  // the dry run needs no lock
   }
-  // That session ended (as when its process dies): the lock went with it.
+  // That session ended (as when its process dies): the lock went with it, once the server has
+  // seen the disconnection (its backend exits asynchronously).
+  for (int i = 0; i < 100 && count("SELECT count(*) FROM pg_stat_activity WHERE pid = " +
+                                   std::to_string(other_backend)) > 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   const auto pass = prune();
   BOOST_TEST(pass.outcome == RetentionPass::Outcome::pruned);
   BOOST_TEST(pass.counts.messages_purged == 1);
