@@ -8,9 +8,10 @@ namespace relay::pg {
 namespace {
 
 constexpr const char* webhook_event_insert = R"sql(
-INSERT INTO webhook_events (metriport_event_id, event_type, metriport_message_id, payload, outcome,
-                            applied_at)
-VALUES ($1, $2, $3, $4::jsonb, $5, CASE WHEN $5::text IS NULL THEN NULL ELSE now() END)
+INSERT INTO webhook_events (metriport_event_id, event_type, metriport_message_id, status,
+                            completed_at, status_reason, payload, outcome, applied_at)
+VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8,
+        CASE WHEN $8::text IS NULL THEN NULL ELSE now() END)
 ON CONFLICT (metriport_event_id) DO NOTHING
 RETURNING id)sql";
 
@@ -20,7 +21,8 @@ UPDATE webhook_events SET deliveries = deliveries + 1 WHERE metriport_event_id =
 constexpr const char* webhook_rejection_insert = R"sql(
 INSERT INTO webhook_rejections (reason, body_bytes, body_sha256) VALUES ($1, $2, $3))sql";
 
-#define RELAY_PG_WEBHOOK_COLUMNS "id, event_type, metriport_message_id, payload::text"
+#define RELAY_PG_WEBHOOK_COLUMNS \
+  "id, event_type, metriport_message_id, status, completed_at::text, status_reason"
 
 constexpr const char* webhook_events_new = "SELECT " RELAY_PG_WEBHOOK_COLUMNS R"sql(
 FROM webhook_events WHERE applied_at IS NULL AND outcome IS NULL
@@ -46,8 +48,13 @@ constexpr const char* webhook_event_waiting =
 std::vector<UnappliedWebhook> rows_of(const pqxx::result& result) {
   std::vector<UnappliedWebhook> events;
   for (const auto& row : result) {
-    events.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                      nullable<std::string>(row[2]), row[3].as<std::string>()});
+    UnappliedWebhook event{row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                           nullable<std::string>(row[2]), std::nullopt};
+    if (event.metriport_message_id && !row[3].is_null() && !row[4].is_null()) {
+      event.status = WebhookStatus{*event.metriport_message_id, row[3].as<std::string>(),
+                                   row[4].as<std::string>(), nullable<std::string>(row[5])};
+    }
+    events.push_back(std::move(event));
   }
   return events;
 }
@@ -56,11 +63,19 @@ std::vector<UnappliedWebhook> rows_of(const pqxx::result& result) {
 
 bool WebhookRepository::store_event(pqxx::work& tx, const std::string& event_id,
                                     const std::string& event_type,
-                                    const std::optional<std::string>& metriport_message_id,
+                                    const std::optional<WebhookStatus>& status,
                                     const std::string& raw_body,
                                     const std::optional<std::string>& applied_outcome) {
-  const auto inserted = tx.exec_params(webhook_event_insert, event_id, event_type,
-                                       metriport_message_id, raw_body, applied_outcome);
+  std::optional<std::string> metriport_message_id, state, completed_at, reason;
+  if (status) {
+    metriport_message_id = status->metriport_message_id;
+    state = status->status;
+    completed_at = status->completed_at;
+    reason = status->reason;
+  }
+  const auto inserted =
+      tx.exec_params(webhook_event_insert, event_id, event_type, metriport_message_id, state,
+                     completed_at, reason, raw_body, applied_outcome);
   if (!inserted.empty()) return true;
   tx.exec_params0(webhook_event_count_duplicate, event_id);
   return false;

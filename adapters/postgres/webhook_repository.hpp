@@ -1,5 +1,5 @@
-// SQL of the webhook inbox: verified events stored once per Metriport event id, refused webhooks
-// recorded without their bodies, and the events waiting to be applied.
+// SQL of the webhook inbox: verified events stored once per Metriport event id (a status's fields
+// as columns), refused webhooks recorded without their bodies, and the events left to apply.
 #pragma once
 
 #include <cstdint>
@@ -11,20 +11,30 @@
 
 namespace relay::pg {
 
+// A message.status event's payload as validated at the door, stored in the event's own columns.
+struct WebhookStatus {
+  std::string metriport_message_id;  // lower-case UUID
+  std::string status;                // completed | failed
+  std::string completed_at;          // ISO 8601 date-time (stored as timestamptz)
+  std::optional<std::string> reason;
+};
+
+// status is empty when the event is not a message.status event (or, stored before schema 0008,
+// its payload could not be read back); its completed_at is PostgreSQL's text of the timestamptz.
 struct UnappliedWebhook {
   std::int64_t id = 0;
   std::string event_type;
   std::optional<std::string> metriport_message_id;
-  std::string payload_json;  // the event as Metriport sent it (jsonb, re-serialised)
+  std::optional<WebhookStatus> status;
 };
 
 class WebhookRepository {
  public:
-  // Stores a verified event; false when its meta.messageId is stored already (a duplicate or a
-  // replay: only its delivery count grows). applied_outcome set: stored as applied at once.
+  // Stores a verified event (status: what a message.status event says); false when its
+  // meta.messageId is stored already (a duplicate or a replay: only its delivery count grows).
+  // applied_outcome set: stored as applied at once.
   static bool store_event(pqxx::work& tx, const std::string& event_id,
-                          const std::string& event_type,
-                          const std::optional<std::string>& metriport_message_id,
+                          const std::string& event_type, const std::optional<WebhookStatus>& status,
                           const std::string& raw_body,
                           const std::optional<std::string>& applied_outcome);
 

@@ -1,5 +1,5 @@
-// POST <webhook_path>: Metriport's webhooks. The signature is checked on the raw bytes before
-// anything is parsed; a verified event is stored (once per meta.messageId) before the 200.
+// POST <webhook_path>: Metriport's webhooks, the signature checked on the raw bytes first. A valid
+// event is stored once per meta.messageId (a status event's fields as columns) before the 200.
 #include <boost/json.hpp>
 
 #include "adapters/metriport/webhook_request.hpp"
@@ -90,9 +90,11 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     note_ignored_fields(ignored_webhook_fields_, event);
     metrics_.webhooks().count_ignored_fields(event.ignored_field_count);
   }
-  std::optional<std::string> metriport_message_id;
-  if (const auto* status = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
-    metriport_message_id = status->id;
+  // What the relay applies, as validated here: it never reads the stored payload again.
+  std::optional<pg::WebhookStatus> status;
+  if (const auto* reported = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
+    status =
+        pg::WebhookStatus{reported->id, reported->status, reported->completed_at, reported->reason};
   }
   const auto outcome = immediate_outcome(event);
   enum class Stored { inserted, duplicate, unstorable };
@@ -100,7 +102,7 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     try {
       pqxx::work tx(connection);
       const bool inserted = pg::WebhookRepository::store_event(
-          tx, event.meta.message_id, event.meta.type, metriport_message_id, raw, outcome);
+          tx, event.meta.message_id, event.meta.type, status, raw, outcome);
       tx.commit();
       return inserted ? Stored::inserted : Stored::duplicate;
     } catch (const pqxx::data_exception&) {

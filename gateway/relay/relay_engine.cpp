@@ -1,5 +1,5 @@
-// RelayEngine: N worker loops (claim, relay, repeat; sleep on the wake signal when idle) and one
-// reaper loop moving deliveries whose lease expired back to the queue through the state machine.
+// RelayEngine: N worker loops (claim, relay, repeat; sleep on the wake signal when idle), a reaper
+// returning expired leases through the state machine, and the webhook applier and reconciler.
 #include "gateway/relay/relay_engine.hpp"
 
 #include <unistd.h>
@@ -12,15 +12,11 @@
 #include <boost/asio/strand.hpp>
 
 #include "adapters/postgres/delivery_repository.hpp"
-#include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
-#include "adapters/postgres/outage.hpp"
-#include "adapters/postgres/webhook_repository.hpp"
-#include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
-#include "gateway/relay/status_applier.hpp"
+#include "gateway/relay/loop_failure_reason.hpp"
 
 namespace relay::engine {
 
@@ -50,16 +46,6 @@ ProcessorSettings processor_settings(const config::Config& config, std::string i
   settings.patient_cache_ttl = config.relay.patient_cache_ttl;
   settings.ambiguous_settle = config.relay.ambiguous_settle;
   return settings;
-}
-
-// A log-safe reason for a loop's failure: the kind of database outage (the loop retries, and
-// succeeds once the database is back), else the SQLSTATE; never the text (it may quote values).
-std::string loop_failure_reason(const std::exception& failure) {
-  if (auto outage = pg::outage_reason(failure)) return *outage;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    return "sqlstate " + sql->sqlstate();
-  }
-  return "fault";
 }
 
 }  // namespace
@@ -96,10 +82,11 @@ RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Co
       client_(executor, client_settings(config.metriport), &metrics.metriport()),
       pacer_(pool_, pacer_settings(config)),
       pauses_(pool_),
-      listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }) {
+      listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }),
+      webhooks_(pool_, wake_, stopping_, settings_, metrics_, instance_),
+      reconciler_(pool_, client_, webhooks_, wake_, stopping_, settings_, metrics_, instance_) {
   processor_ = std::make_unique<DeliveryProcessor>(
-      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_,
-      metrics_);
+      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_, metrics_);
 }
 
 RelayEngine::~RelayEngine() {
@@ -120,8 +107,8 @@ void RelayEngine::start() {
   };
   for (int i = 0; i < settings_.workers; ++i) spawn(worker_loop());
   spawn(reaper_loop());
-  spawn(webhook_loop());
-  spawn(reconcile_loop());
+  spawn(webhooks_.run());
+  spawn(reconciler_.run());
   log::info("relay.started",
             {{"instance", instance_}, {"workers", std::to_string(settings_.workers)}});
 }
@@ -238,149 +225,6 @@ boost::asio::awaitable<int> RelayEngine::reap_expired_leases() {
     }
     tx.commit();
     return static_cast<int>(expired.size());
-  });
-}
-
-boost::asio::awaitable<void> RelayEngine::webhook_loop() {
-  while (!stopping_) {
-    const auto ticket = wake_.ticket();
-    bool applied = false;
-    try {
-      applied = co_await apply_next_webhook(false);
-    } catch (const std::exception& failure) {
-      log::error("relay.webhook_apply_failed",
-                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
-    }
-    if (!applied) co_await wake_.wait_for(settings_.poll_interval, ticket);
-  }
-}
-
-// One event per transaction: an event that cannot be applied is set aside ('unapplicable') instead
-// of blocking every later one, and no two events' row locks are ever held together.
-boost::asio::awaitable<bool> RelayEngine::apply_next_webhook(bool waiting) {
-  const int max_attempts = settings_.max_attempts;
-  std::optional<pg::UnappliedWebhook> failed;
-  const bool found = co_await pool_.run([&](pqxx::connection& connection) {
-    std::optional<pg::UnappliedWebhook> event;
-    try {
-      pqxx::work tx(connection);
-      const auto events = waiting ? pg::WebhookRepository::lock_waiting_events(tx, 1)
-                                  : pg::WebhookRepository::lock_new_events(tx, 1);
-      if (events.empty()) return false;
-      event = events.front();
-      Settlements settled;
-      apply_stored_event(tx, *event, "metriport:webhook", max_attempts, &settled);
-      tx.commit();
-      report(settled, metrics_);
-      return true;
-    } catch (const pqxx::data_exception& error) {
-      if (!event) throw;
-      log::error("relay.webhook_unapplicable",
-                 {{"webhook_event_id", std::to_string(event->id)}, {"sqlstate", error.sqlstate()}});
-      pqxx::work tx(connection);
-      pg::WebhookRepository::mark_applied(tx, event->id, "unapplicable");
-      tx.commit();
-      metrics_.count_webhook_applied("unapplicable");
-      return true;
-    }
-  });
-  co_return found;
-}
-
-boost::asio::awaitable<void> RelayEngine::reconcile_loop() {
-  while (!stopping_) {
-    try {
-      co_await reconcile_once();
-    } catch (const std::exception& failure) {
-      log::error("relay.reconcile_failed",
-                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
-    }
-    // Once per interval; a wake-up (new work, shutdown) only makes it look at stopping_ again.
-    const auto until = std::chrono::steady_clock::now() + settings_.reconcile_interval;
-    while (!stopping_ && std::chrono::steady_clock::now() < until) {
-      const auto ticket = wake_.ticket();
-      co_await wake_.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  until - std::chrono::steady_clock::now()),
-                              ticket);
-    }
-  }
-}
-
-boost::asio::awaitable<void> RelayEngine::reconcile_once() {
-  const int reconcile_after = static_cast<int>(settings_.reconcile_after.count());
-  const int flag_after = static_cast<int>(settings_.flag_after.count());
-  const std::string actor = "relay:" + instance_;
-  // Webhooks still waiting although their send has meanwhile been recorded (a crash between the
-  // id and its application), one per transaction.
-  for (int i = 0; i < 100 && !stopping_; ++i) {
-    if (!co_await apply_next_webhook(true)) break;
-  }
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    for (const auto id : pg::DeliveryStatusRepository::flag_unconfirmed(tx, flag_after)) {
-      pg::append_audit_event(tx, {actor, "delivery", std::to_string(id), "delivery.unconfirmed",
-                                  "{\"reason\":\"no confirmation from Metriport\"}"});
-      log::warn("relay.delivery_unconfirmed", {{"delivery_id", std::to_string(id)}});
-    }
-    tx.commit();
-  });
-  constexpr int batch = 50;
-  for (int round = 0; round < 20 && !stopping_; ++round) {
-    const auto due = co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      auto ids = pg::DeliveryStatusRepository::take_unconfirmed(tx, reconcile_after, batch);
-      tx.commit();
-      return ids;
-    });
-    for (const std::int64_t delivery_id : due) {
-      if (stopping_) break;
-      co_await reconcile_delivery(delivery_id);
-    }
-    if (static_cast<int>(due.size()) < batch) break;
-  }
-}
-
-boost::asio::awaitable<void> RelayEngine::reconcile_delivery(std::int64_t delivery_id) {
-  const int max_attempts = settings_.max_attempts;
-  const std::string actor = "relay:" + instance_;
-  const auto message_ids = co_await pool_.run([delivery_id](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    auto ids = pg::DeliveryStatusRepository::processing_message_ids(tx, delivery_id);
-    tx.commit();
-    return ids;
-  });
-  for (const std::string& message_id : message_ids) {
-    const auto answer = co_await client_.get_message(message_id);
-    if (answer.outcome != metriport::CallOutcome::success) {
-      log::info("relay.status_poll_failed",
-                {{"delivery_id", std::to_string(delivery_id)},
-                 {"outcome", std::string(metriport::to_string(answer.outcome))}});
-      continue;
-    }
-    const auto& record = *answer.value;
-    if (record.status != "completed" && record.status != "failed") continue;  // still processing
-    // The Message's updatedAt is when its status last changed; the moment we learnt it otherwise.
-    const StatusReport report{message_id, record.status, record.updated_at.value_or("now"),
-                              record.reason};
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      Settlements settled;
-      apply_status(tx, report, actor, max_attempts, &settled);
-      tx.commit();
-      engine::report(settled, metrics_);
-    });
-    log::info("relay.status_polled", {{"delivery_id", std::to_string(delivery_id)},
-                                      {"metriport_message_id", message_id},
-                                      {"status", record.status}});
-  }
-  // Every part may have its final status already (webhooks applied before the delivery was
-  // accepted, and the settle after acceptance lost to a crash): settle it now.
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    Settlements settled;
-    settle_delivery(tx, delivery_id, actor, max_attempts, &settled);
-    tx.commit();
-    report(settled, metrics_);
   });
 }
 

@@ -1,5 +1,5 @@
-// The relay engine of one gateway process: worker coroutines that claim and relay deliveries, a
-// lease reaper, and the LISTEN wake-up; many processes may run one each against the same database.
+// The relay engine of one gateway process: relaying workers, a lease reaper, the webhook applier
+// and the reconciler, woken by LISTEN; many processes may run one each against the same database.
 #pragma once
 
 #include <atomic>
@@ -17,8 +17,10 @@
 #include "gateway/relay/delivery_processor.hpp"
 #include "gateway/relay/notification_listener.hpp"
 #include "gateway/relay/pause_gate.hpp"
+#include "gateway/relay/reconciler.hpp"
 #include "gateway/relay/shared_pacer.hpp"
 #include "gateway/relay/wake_signal.hpp"
+#include "gateway/relay/webhook_applier.hpp"
 
 namespace relay::engine {
 
@@ -44,15 +46,6 @@ class RelayEngine {
   boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> claim_one();
   boost::asio::awaitable<void> reaper_loop();
   boost::asio::awaitable<int> reap_expired_leases();
-  // Stored webhooks are applied here, after their 200 (woken by the endpoint's NOTIFY).
-  boost::asio::awaitable<void> webhook_loop();
-  // Applies the oldest new (or, with waiting, the oldest waiting-but-now-known) event; false when
-  // there was none.
-  boost::asio::awaitable<bool> apply_next_webhook(bool waiting);
-  // Accepted deliveries without a webhook: status read from Metriport; flagged when too old.
-  boost::asio::awaitable<void> reconcile_loop();
-  boost::asio::awaitable<void> reconcile_once();
-  boost::asio::awaitable<void> reconcile_delivery(std::int64_t delivery_id);
   void worker_finished();
 
   boost::asio::any_io_executor executor_;
@@ -66,6 +59,8 @@ class RelayEngine {
   WakeSignal wake_;
   NotificationListener listener_;
   std::atomic<bool> stopping_{false};
+  WebhookApplier webhooks_;
+  Reconciler reconciler_;
   std::unique_ptr<DeliveryProcessor> processor_;
   std::atomic<int> running_loops_{0};
   std::atomic<std::uint64_t> claims_{0};  // numbers this process's claims (lease tokens)

@@ -1,9 +1,6 @@
-// apply_status and settle_delivery: row locks go send -> delivery -> message on every path, and
-// the message lock makes the last delivery to complete see the others, so a message turns Sent
-// once.
+// apply_status and settle_delivery: locks go send -> delivery -> message on every path, and the
+// message lock makes the last delivery to complete see the others, so a message turns Sent once.
 #include "gateway/relay/status_applier.hpp"
-
-#include <boost/json.hpp>
 
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/delivery_status_repository.hpp"
@@ -24,25 +21,6 @@ std::string send_detail(const pg::SendForStatus& send, const StatusReport& repor
   domain::append_json_string(json, report.metriport_message_id);
   json += "}";
   return json;
-}
-
-std::optional<StatusReport> status_of_event(const std::string& payload_json) {
-  boost::system::error_code error;
-  const auto document = boost::json::parse(payload_json, error);
-  if (error || !document.is_object()) return std::nullopt;
-  const auto* payload = document.as_object().if_contains("payload");
-  if (payload == nullptr || !payload->is_object()) return std::nullopt;
-  const auto& fields = payload->as_object();
-  const auto text = [&](const char* name) -> std::optional<std::string> {
-    const auto* value = fields.if_contains(name);
-    if (value == nullptr || !value->is_string()) return std::nullopt;
-    return std::string(value->as_string());
-  };
-  const auto id = text("id");
-  const auto status = text("status");
-  const auto completed_at = text("completedAt");
-  if (!id || !status || !completed_at) return std::nullopt;
-  return StatusReport{*id, *status, *completed_at, text("reason")};
 }
 
 }  // namespace
@@ -137,16 +115,16 @@ std::string apply_stored_event(pqxx::work& tx, const pg::UnappliedWebhook& event
     if (settled != nullptr) settled->webhook_outcomes.emplace_back("recorded");
     return "recorded";
   }
-  auto report = status_of_event(event.payload_json);
-  // The stored column holds the id as validated at the door (lower-case): use it.
-  if (report && event.metriport_message_id)
-    report->metriport_message_id = *event.metriport_message_id;
-  if (!report) {
+  // The status as validated at the door, from the event's columns (stored before schema 0008 and
+  // not readable back from its payload: none, set aside).
+  if (!event.status) {
     pg::WebhookRepository::mark_applied(tx, event.id, "unreadable");
     if (settled != nullptr) settled->webhook_outcomes.emplace_back("unreadable");
     return "unreadable";
   }
-  const auto outcome = apply_status(tx, *report, actor, max_attempts, settled);
+  const StatusReport report{event.status->metriport_message_id, event.status->status,
+                            event.status->completed_at, event.status->reason};
+  const auto outcome = apply_status(tx, report, actor, max_attempts, settled);
   if (outcome == ApplyOutcome::waiting) {
     pg::WebhookRepository::mark_waiting(tx, event.id);
   } else {

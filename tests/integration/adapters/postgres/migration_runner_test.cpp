@@ -1,5 +1,5 @@
 // Integration tests of the migration runner on a real server: fresh apply, idempotent re-run, two
-// concurrent runners, per-file transactions, and the append-only audit table of the schema.
+// concurrent runners, per-file transactions, the 0008 backfill, and the append-only audit table.
 #include <boost/test/unit_test.hpp>
 
 #include <latch>
@@ -87,6 +87,38 @@ BOOST_AUTO_TEST_CASE(concurrent_runs_apply_each_file_once) {
   BOOST_TEST(reports[0].already_applied.size() + reports[1].already_applied.size() == files);
   BOOST_TEST(count(database.connection(), "SELECT count(*) FROM schema_migrations") ==
              static_cast<std::int64_t>(files));
+}
+
+BOOST_AUTO_TEST_CASE(status_webhooks_stored_before_0008_get_their_status_columns) {
+  TestDatabase database(TestDatabase::Schema::empty);
+  std::vector<Migration> before_0008;
+  for (const auto& migration : relay::pg::embedded_migrations()) {
+    if (migration.version < 8) before_0008.push_back(migration);
+  }
+  run_migrations(database.connection(), before_0008);
+  {
+    pqxx::work tx(database.connection());
+    // A failed status, a payload already cut to its meta by retention, and a ping.
+    tx.exec0(R"sql(
+INSERT INTO webhook_events (metriport_event_id, event_type, metriport_message_id, payload) VALUES
+ ('e-1', 'message.status', 'aaaaaaaa-0000-4000-8000-000000000001',
+  '{"meta": {"messageId": "e-1", "type": "message.status", "when": "2026-01-02T03:04:06Z"},
+    "payload": {"id": "aaaaaaaa-0000-4000-8000-000000000001", "status": "failed",
+                "completedAt": "2026-01-02T03:04:05.5+01:00", "reason": "no such recipient"}}'),
+ ('e-2', 'message.status', 'aaaaaaaa-0000-4000-8000-000000000002',
+  '{"meta": {"messageId": "e-2", "type": "message.status", "when": "2026-01-02T03:04:06Z"}}'),
+ ('e-3', 'ping', NULL, '{"meta": {"messageId": "e-3", "type": "ping"}, "ping": "x"}'))sql");
+    tx.commit();
+  }
+  const auto report = run_migrations(database.connection());
+  BOOST_TEST(report.applied.front() == "0008_webhook_status.sql");
+  BOOST_TEST(count(database.connection(),
+                   "SELECT count(*) FROM webhook_events WHERE metriport_event_id = 'e-1' AND "
+                   "status = 'failed' AND status_reason = 'no such recipient' AND "
+                   "completed_at = '2026-01-02T02:04:05.5Z'") == 1);
+  BOOST_TEST(count(database.connection(),
+                   "SELECT count(*) FROM webhook_events WHERE metriport_event_id <> 'e-1' AND "
+                   "status IS NULL AND completed_at IS NULL AND status_reason IS NULL") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(failing_file_is_rolled_back_and_not_recorded) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 
 #include "tests/integration/gateway/relay/relay_fixture.hpp"
 
@@ -120,6 +121,32 @@ BOOST_AUTO_TEST_CASE(webhook_before_the_send_answer_is_applied_when_the_id_appea
                          "ON s.metriport_message_id = w.metriport_message_id "
                          "WHERE w.received_at < s.sent_at") == 1);
   BOOST_TEST(text(relay.portal_message("EARLY-1"), "status") == "Sent");
+}
+
+BOOST_AUTO_TEST_CASE(waiting_webhooks_apply_the_status_stored_at_the_door_not_the_payload) {
+  // The send is answered 2 s after its webhook arrives. Meanwhile the waiting event's payload is
+  // cut down to its meta (what retention keeps): the relay applies the columns stored with it.
+  RelayFixture relay(with_webhooks(R"({"webhook_delay_ms": 0, "latency_ms": 2000})"));
+  relay.post({"CUT-1", {"LC-1"}});
+  BOOST_REQUIRE(wait_for_count(
+      relay, "SELECT count(*) FROM webhook_events WHERE outcome = 'waiting'", 1, 10s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE status = 'completed' AND "
+                         "completed_at IS NOT NULL AND status_reason IS NULL") == 1);
+  {
+    pqxx::connection connection(relay.gateways->database.url());
+    pqxx::work tx(connection);
+    const auto cut = tx.exec(
+        "UPDATE webhook_events SET payload = jsonb_build_object('meta', payload -> 'meta') "
+        "WHERE outcome = 'waiting'");
+    BOOST_REQUIRE(cut.affected_rows() == 1);
+    tx.commit();
+  }
+  BOOST_REQUIRE(relay.wait_for_deliveries("state = 'completed'", 1, 10s));
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events WHERE outcome = 'applied'") == 1);
+  BOOST_TEST(relay.count("SELECT count(*) FROM webhook_events w JOIN delivery_sends s "
+                         "ON s.metriport_message_id = w.metriport_message_id "
+                         "WHERE s.status = 'completed' AND s.completed_at = w.completed_at") == 1);
+  BOOST_TEST(text(relay.portal_message("CUT-1"), "status") == "Sent");
 }
 
 BOOST_AUTO_TEST_CASE(lost_webhooks_are_recovered_by_the_reconciler) {
