@@ -14,8 +14,8 @@
 #include "gateway/config/config.hpp"
 #include "gateway/domain/ops/delivery_cursor.hpp"
 #include "gateway/http/http_types.hpp"
-#include "gateway/ops/delivery_actions.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
+#include "gateway/ops/delivery_actions.hpp"
 #include "gateway/ops/operator_authenticator.hpp"
 #include "gateway/ops/ops_router.hpp"
 
