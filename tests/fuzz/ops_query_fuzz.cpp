@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/api/request_target.hpp"
 #include "gateway/domain/text.hpp"
@@ -16,6 +17,34 @@ namespace {
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "ops_query_fuzz: %s\n", what);
   std::abort();
+}
+
+// The reader's known names below, in the same order (its refusal lists them).
+const std::vector<std::string_view> known_names{"actor",  "action", "entity_type", "entity_id",
+                                                "from",   "to",     "cursor",      "limit",
+                                                "reveal", "type",   "outcome"};
+
+bool is_fixed_refusal(const std::string& message) {
+  std::string takes = "Unknown parameter; this endpoint takes: ";
+  for (std::size_t i = 0; i < known_names.size(); ++i) {
+    takes += (i == 0 ? "" : ", ") + std::string(known_names[i]);
+  }
+  takes += ".";
+  if (message == takes) return true;
+  for (const std::size_t max_chars : {100, 50, 200}) {
+    if (message ==
+        "Must be 1 to " + std::to_string(max_chars) + " characters without control characters.") {
+      return true;
+    }
+  }
+  for (const char* rule :
+       {"Must be the next_cursor of an earlier page.",
+        "Must be an ISO 8601 date or time, e.g. 2026-05-29 or 2026-05-29T16:57:00Z.",
+        "Must be 1, true, 0 or false.", "Must not be before from."}) {
+    if (message == rule) return true;
+  }
+  return message ==
+         "Must be a whole number from 1 to " + std::to_string(relay::ops::max_page_limit) + ".";
 }
 
 void fuzz_reader(std::string_view input) {
@@ -37,11 +66,8 @@ void fuzz_reader(std::string_view input) {
   if (!reader.error()) return;
   const auto& error = *reader.error();
   if (!error.field) fail("a refusal names no field");
-  for (const auto& [name, value] : target->params) {
-    if (value.size() >= 6 && error.message.find(value) != std::string::npos) {
-      fail("a refusal quotes a value");
-    }
-  }
+  // Refusals are fixed texts (so they can quote no value): the list of known names, or a rule.
+  if (!is_fixed_refusal(error.message)) fail("a refusal is not one of the fixed texts");
 }
 
 void fuzz_cursor(std::string_view input) {

@@ -104,7 +104,9 @@ std::variant<DeliveryFilter, FilterError> parse_delivery_filter(
     if (std::find(also_allowed.begin(), also_allowed.end(), name) != also_allowed.end()) continue;
     if (std::find(delivery_filter_parameters.begin(), delivery_filter_parameters.end(), name) ==
         delivery_filter_parameters.end()) {
-      return FilterError{std::string(utf8_prefix(is_valid_utf8(name) ? name : "parameter",
+      // The field names the parameter when it is printable, else says "parameter".
+      const bool printable = !name.empty() && is_valid_utf8(name);
+      return FilterError{std::string(utf8_prefix(printable ? std::string_view(name) : "parameter",
                                                  max_parameter_name_chars)),
                          "Unknown parameter."};
     }
