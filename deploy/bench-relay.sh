@@ -3,29 +3,38 @@
 # Metriport (metriport-sim, zero latency) with the Metriport id recorded" (deliveries.state =
 # 'accepted'), on a private PostgreSQL; prints figures, never pass/fail.
 # Read the RATIOS: the relay against (1) the simulator's own send capacity (wrk POSTing sends straight
-# to it) and (2) pgbench running the relay's own per-delivery SQL, both measured in this run.
+# to it) and (2) a peer, ../shared/peers/graphile-relay.mjs (graphile-worker: patient lookup + send
+# per job) on the same PostgreSQL cluster and simulator, both measured in this run; and the database
+# cost per delivery of each (commits from pg_stat_database.xact_commit, WAL bytes from
+# pg_current_wal_lsn(), before and after).
 set -euo pipefail
 
-# Environment: BENCH_MESSAGES (default 500 messages), BENCH_PATIENTS (4 patients each: deliveries =
-# messages x patients), BENCH_ATTACHMENT (0; 1 adds the sample PDF to every message: one document
-# reference + upload per delivery), BENCH_WORKERS (8: relay.workers = wrk connections = pgbench
-# clients), BENCH_THREADS (2: wrk and pgbench threads), BENCH_POOL_SIZE (4: database.pool_size),
+# Environment: BENCH_MESSAGES (default 1000 messages), BENCH_PATIENTS (1 patient each: deliveries =
+# messages x patients), BENCH_PATIENT_IDS (distinct: every message its own patients, so every
+# delivery looks its patient up, as the peer's jobs do; shared: BENCH-PAT-1.. in every message, so
+# all but the first lookups come from the patient cache), BENCH_ATTACHMENT (0; 1 adds the sample PDF
+# to every message: one document reference + upload per delivery), BENCH_WORKERS (32: relay.workers =
+# wrk connections = the peer's concurrency), BENCH_THREADS (2: wrk threads), BENCH_PEER (1; 0 skips
+# the peer), BENCH_POOL_SIZE (4: database.pool_size),
 # BENCH_SIM_SECONDS (10: the simulator reference run), BENCH_SIM_THREADS (1: metriport-sim --threads,
 # its default), BENCH_TIMEOUT (600: seconds the relay may take to accept every delivery),
 # BENCH_BINARY (build/relay-gateway), BENCH_SIMULATOR (build/metriport-sim), BENCH_KEEP_DIR=1 keeps
-# the temporary folder (gateway and simulator logs, wrk/pgbench output) for a look afterwards.
+# the temporary folder (gateway, simulator and peer logs, wrk output) for a look afterwards.
 # PG_FAST_UNSAFE=1 is passed to deploy/pg-cluster.sh (fsync off) and shown in the output; default off.
 # Fixed: relay.poll_interval_ms 200, METRIPORT_SENDS_PER_MINUTE 100000 (the pacer's even spacing
 # then allows ~1650 sends/s: far above what is measured here), simulator settings '{}' (latency 0, no
 # faults) and no webhook URL (deliveries stay 'accepted': nothing confirms them to 'completed').
 # Steps: intake of every message with the relay off (not measured), the simulator reference, the
 # relay run (gateway started with the relay on, timed until every delivery is accepted), then the
-# pgbench reference on as many freshly queued deliveries.
+# peer (its own database in the same cluster; npm ci of its pinned packages into the temporary
+# folder) relaying as many single-patient jobs through the same simulator.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MESSAGES="${BENCH_MESSAGES:-500}"
-PATIENTS="${BENCH_PATIENTS:-4}"
+MESSAGES="${BENCH_MESSAGES:-1000}"
+PATIENTS="${BENCH_PATIENTS:-1}"
+PATIENT_IDS="${BENCH_PATIENT_IDS:-distinct}"
 ATTACHMENT="${BENCH_ATTACHMENT:-0}"
-WORKERS="${BENCH_WORKERS:-8}"
+WORKERS="${BENCH_WORKERS:-32}"
+PEER="${BENCH_PEER:-1}"
 CLIENT_THREADS="${BENCH_THREADS:-2}"
 POOL_SIZE="${BENCH_POOL_SIZE:-4}"
 SIM_SECONDS="${BENCH_SIM_SECONDS:-10}"
@@ -37,7 +46,7 @@ KEEP_DIR="${BENCH_KEEP_DIR:-0}"
 POLL_INTERVAL_MS=200
 SENDS_PER_MINUTE=100000
 SIM_LUA="$ROOT/deploy/bench/relay-sim.lua"
-SQL_SCRIPT="$ROOT/deploy/bench/relay.sql"
+PEER_DIR="$(realpath -m "$ROOT/../shared/peers")"
 CONFIG_EXAMPLE="$ROOT/config/gateway.example.json"
 SAMPLE="$(realpath -m "$ROOT/../shared/samples/message.json")"
 PG_CLUSTER="$ROOT/deploy/pg-cluster.sh"
@@ -56,6 +65,8 @@ for pair in "BENCH_MESSAGES=$MESSAGES" "BENCH_PATIENTS=$PATIENTS" "BENCH_WORKERS
   [[ "${pair#*=}" =~ ^[1-9][0-9]{0,5}$ ]] || die "${pair%%=*} must be a positive integer, got '${pair#*=}'"
 done
 [[ "$ATTACHMENT" =~ ^[01]$ ]] || die "BENCH_ATTACHMENT must be 0 or 1, got '$ATTACHMENT'"
+[[ "$PEER" =~ ^[01]$ ]] || die "BENCH_PEER must be 0 or 1, got '$PEER'"
+[[ "$PATIENT_IDS" =~ ^(distinct|shared)$ ]] || die "BENCH_PATIENT_IDS must be distinct or shared, got '$PATIENT_IDS'"
 [ "$MESSAGES" -le 50000 ] || die "BENCH_MESSAGES is at most 50000"
 [ "$PATIENTS" -le 500 ] || die "BENCH_PATIENTS is at most 500 (intake.max_patients)"
 [ $((MESSAGES * PATIENTS)) -le 200000 ] || die "BENCH_MESSAGES x BENCH_PATIENTS is at most 200000 deliveries"
@@ -73,9 +84,15 @@ for tool in wrk curl base64 getconf awk sed timeout realpath mktemp; do
   command -v "$tool" >/dev/null || die "$tool is missing (deploy/install-deps.sh installs it)"
 done
 command -v jq >/dev/null || command -v python3 >/dev/null || die "needs jq or python3 to read and edit JSON"
-for file in "$SIM_LUA" "$SQL_SCRIPT" "$CONFIG_EXAMPLE" "$SAMPLE" "$PG_CLUSTER"; do
+for file in "$SIM_LUA" "$CONFIG_EXAMPLE" "$SAMPLE" "$PG_CLUSTER"; do
   [ -f "$file" ] || die "$file is missing"
 done
+if [ "$PEER" = 1 ]; then
+  for file in graphile-relay.mjs package.json package-lock.json; do
+    [ -f "$PEER_DIR/$file" ] || die "$PEER_DIR/$file is missing (BENCH_PEER=0 skips the peer)"
+  done
+  { command -v node >/dev/null && command -v npm >/dev/null; } || die "node and npm are needed for the peer (BENCH_PEER=0 skips it)"
+fi
 
 # --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
 WORK_DIR=""
@@ -142,9 +159,6 @@ PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
 PSQL="$PG_BINDIR/psql"
 [ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
 [ -x "$PSQL" ] || die "psql is missing (postgresql-client)"
-PGBENCH="$PG_BINDIR/pgbench"
-[ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench || true)"
-[ -x "$PGBENCH" ] || die "pgbench is missing (postgresql-contrib; deploy/install-deps.sh installs it)"
 ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
 timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
 DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
@@ -240,17 +254,20 @@ token_json="$(curl -sS --max-time 30 -X POST "$BASE/token" -d grant_type=passwor
 TOKEN="$(sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p' <<<"$token_json")"
 [ -n "$TOKEN" ] || die "no access_token from POST /token"
 
-# The body: the sample message with BENCH_PATIENTS patients (BENCH-PAT-1..), the file only with
-# BENCH_ATTACHMENT=1, and the ExternalId also in the subject so every send's body is unique (the
-# simulator's duplicate counters then mean "sent twice").
+# The body: the sample message with BENCH_PATIENTS patients (BENCH-PAT-1.., or with
+# BENCH_PATIENT_IDS=distinct BENCH-PAT-<message>-1..), the file only with BENCH_ATTACHMENT=1, and the
+# ExternalId also in the subject so every send's body is unique (the simulator's duplicate counters
+# then mean "sent twice").
 TEMPLATE="$WORK_DIR/body-template.json"
+PATIENT_PREFIX="BENCH-PAT-"
+[ "$PATIENT_IDS" = shared ] || PATIENT_PREFIX="BENCH-PAT-@@EXTERNAL_ID@@-"
 json_edit "$SAMPLE" "$TEMPLATE" \
   ".externalId = \"@@EXTERNAL_ID@@\" | .subject = (.subject + \" @@EXTERNAL_ID@@\") |
-   .patients = [range(1; $PATIENTS + 1) | {externalId: \"BENCH-PAT-\(.)\", isRepresentative: false,
+   .patients = [range(1; $PATIENTS + 1) | {externalId: \"$PATIENT_PREFIX\(.)\", isRepresentative: false,
                                             representativeExternalId: \"\"}] |
    if $ATTACHMENT == 1 then . else del(.fileData) end" \
   "d['externalId'] = '@@EXTERNAL_ID@@'; d['subject'] = d['subject'] + ' @@EXTERNAL_ID@@'
-d['patients'] = [{'externalId': 'BENCH-PAT-%d' % i, 'isRepresentative': False, 'representativeExternalId': ''} for i in range(1, $PATIENTS + 1)]
+d['patients'] = [{'externalId': '$PATIENT_PREFIX%d' % i, 'isRepresentative': False, 'representativeExternalId': ''} for i in range(1, $PATIENTS + 1)]
 if $ATTACHMENT != 1: d.pop('fileData', None)"
 grep -q '@@EXTERNAL_ID@@' "$TEMPLATE" || die "could not build the message template"
 # One curl process posts every message (4 at a time) from a config file: body inline, quoted for
@@ -294,7 +311,7 @@ INTAKE_RATE="$(awk -v n="$MESSAGES" -v a="$INTAKE_START" -v b="$INTAKE_END" 'BEG
 CLK_TCK="$(getconf CLK_TCK)"
 # PostgreSQL: the postmaster with its reaped children (ended backends) plus the live children.
 pg_ticks() { process_tree_ticks "$PG_MASTER_PID"; }
-# The client side: this shell and its waited-for children (psql polls, wrk, pgbench).
+# The client side: this shell and its waited-for children (psql polls, wrk, the peer).
 client_ticks() { proc_ticks $$ all; }
 now() { date +%s.%N; }
 # "wall gateway postgres simulator client" (ticks); the gateway's only while it runs.
@@ -317,6 +334,16 @@ cpu_seconds() {
 }
 field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2" | head -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.3f", a / b }'; }
+# "commits wal_lsn" of database $1 (its backends report their counts when they end: read after).
+db_cost_snapshot() {
+  sql "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = '$1') || ' ' || pg_current_wal_lsn()"
+}
+# "commits/delivery WAL-bytes/delivery" between two snapshots, for $3 deliveries.
+db_cost_per() {
+  local commits0="${1% *}" lsn0="${1#* }" commits1="${2% *}" lsn1="${2#* }" wal
+  wal="$(sql "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')::bigint")"
+  awk -v c="$((commits1 - commits0))" -v w="$wal" -v n="$3" 'BEGIN { printf "%.2f %.0f", c / n, w / n }'
+}
 
 # --- reference 1: the simulator's own send capacity (wrk, WORKERS connections) ----------------------
 note "PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT (fsync=$PG_FSYNC), simulator on $SIM_BASE;" \
@@ -360,6 +387,7 @@ sim_counters "$WORK_DIR/sim-counters-before.json"
 
 # --- the relay run: gateway with the relay on, timed until every delivery is accepted --------------
 sql "CHECKPOINT" >/dev/null
+RELAY_COST_START="$(db_cost_snapshot relay)"
 RELAY_CPU_START="$(cpu_snapshot)" # the gateway counts from 0: it starts now
 RELAY_T0="$(now)"
 RELAY_CPU_START="$RELAY_T0 ${RELAY_CPU_START#* }"
@@ -397,6 +425,8 @@ RELAY_PROBLEMS="$(log_problems "$WORK_DIR/gateway-relay.log")"
 stop_gateway
 [ "$GATEWAY_EXIT" -eq 0 ] || note "the relay gateway exited $GATEWAY_EXIT on SIGTERM"
 [ -n "$RELAY_T1" ] || die "the relay did not accept every delivery (see above; BENCH_KEEP_DIR=1 keeps the logs)"
+sleep 1 # the gateway's backends have ended; their statistics are in pg_stat_database
+read -r RELAY_COMMITS RELAY_WAL < <(db_cost_per "$RELAY_COST_START" "$(db_cost_snapshot relay)" "$DELIVERIES")
 
 RELAY_WALL="$(awk -v a="$RELAY_T0" -v b="$RELAY_T1" 'BEGIN { printf "%.3f", b - a }')"
 RELAY_RATE="$(awk -v n="$DELIVERIES" -v w="$RELAY_WALL" 'BEGIN { printf "%.1f", n / w }')"
@@ -455,64 +485,41 @@ SIM_REJECTED="$(json_get "$SC" sends_rejected)"
 CALLS_PER_DELIVERY="$(awk -v c="$SIM_API_CALLS" -v u="$SIM_UPLOADS" -v n="$DELIVERIES" \
   'BEGIN { printf "%.2f", (c + u) / n }')"
 
-# --- reference 2: pgbench running the relay's SQL for as many deliveries -------------------------------
-# Fresh 'queued' deliveries for the same messages (patient_position moved past the real ones), with
-# WORKERS spare so no claim ever comes back empty; patient_cache is warm from the relay run.
-PER_CLIENT=$(((DELIVERIES + WORKERS - 1) / WORKERS))
-PGB_DELIVERIES=$((PER_CLIENT * WORKERS))
-PGB_SEED=$((PGB_DELIVERIES + WORKERS))
-sql "INSERT INTO deliveries (message_id, vendor_id, patient_position, patient_external_id, priority, state)
-     SELECT d.message_id, d.vendor_id, 1000000 * g + d.patient_position, d.patient_external_id,
-            d.priority, 'queued'
-     FROM generate_series(1, $(((PGB_SEED + DELIVERIES - 1) / DELIVERIES))) AS g
-     CROSS JOIN deliveries d
-     WHERE d.patient_position < 1000000
-     ORDER BY g, d.id
-     LIMIT $PGB_SEED" >/dev/null
-sql "VACUUM ANALYZE deliveries" >/dev/null
-sql "CHECKPOINT" >/dev/null
-# Transactions per delivery as the relay runs them (counted in deploy/bench/relay.sql): 11, of which 6
-# commit with synchronous_commit off; the attachment adds 4 (lease renewal, read, record, uploaded).
-TX_PER_DELIVERY=$((ATTACHMENT == 1 ? 15 : 11))
-TX_ASYNC=6
-PGB_BEFORE_ACCEPTED="$(sql "SELECT count(*) FROM deliveries WHERE state = 'accepted'")"
-PGB_CPU_START="$(cpu_snapshot)"
-rc=0
-run_bounded $((RELAY_TIMEOUT + 60)) "$WORK_DIR/pgbench.txt" "$PGBENCH" -n -r -M extended -c "$WORKERS" \
-  -j "$WRK_THREADS" -t "$PER_CLIENT" -f "$SQL_SCRIPT" -D "actor=relay:pgbench:bench:$$" \
-  -D "attach=$ATTACHMENT" -D claims=0 \
-  -D 'detail_claimed={"from":"queued","to":"resolving","attempts":0}' \
-  -D 'detail_resolved={"from":"resolving","to":"uploading","attempts":0}' \
-  -D 'detail_ready={"from":"uploading","to":"sending","attempts":0}' \
-  -D 'detail_started={"part":1,"parts":1}' \
-  -D 'detail_sent_prefix={"part":1,"parts":1,"metriport_message_id":"pgbench-' \
-  -D 'detail_sent_suffix="}' \
-  -D 'detail_accepted={"from":"sending","to":"accepted","attempts":0}' \
-  -h 127.0.0.1 -p "$PG_PORT" -U postgres relay || rc=$?
-PGB_CPU_END="$(cpu_snapshot)"
-PGB_TPS="$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
-PGB_PROCESSED="$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
-PGB_FAILED="$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
-PGB_LATENCY="$(sed -nE 's/^latency average = ([0-9.]+) ms.*/\1/p' "$WORK_DIR/pgbench.txt" | head -n 1)"
-if [ "$rc" -ne 0 ] || [ -z "$PGB_TPS" ]; then
-  note "pgbench failed (exit $rc); its output:"
-  tail -n 30 "$WORK_DIR/pgbench.txt" >&2
-  die "pgbench run failed"
+# --- reference 2: the peer, a graphile-worker relay, on the same cluster and simulator --------------
+PEER_RATE="" PEER_ENQUEUE="" PEER_COMMITS="" PEER_WAL="" PEER_NOTE="skipped (BENCH_PEER=0)" PEER_CORES=""
+PEER_SENDS="" PEER_DUP_BODY=""
+if [ "$PEER" = 1 ]; then
+  mkdir -p "$WORK_DIR/peer"
+  cp "$PEER_DIR/graphile-relay.mjs" "$PEER_DIR/package.json" "$PEER_DIR/package-lock.json" "$WORK_DIR/peer/"
+  (cd "$WORK_DIR/peer" && run_bounded 600 "$WORK_DIR/peer-npm.log" npm ci --no-audit --no-fund) ||
+    { tail -n 20 "$WORK_DIR/peer-npm.log" >&2; die "npm ci for the peer failed"; }
+  timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE peer" >/dev/null
+  curl -fsS -o /dev/null --max-time 30 -X POST "$SIM_BASE/_sim/reset" || die "POST /_sim/reset failed"
+  sql "CHECKPOINT" >/dev/null
+  PEER_COST_START="$(db_cost_snapshot peer)"
+  PEER_CPU_START="$(cpu_snapshot)"
+  rc=0
+  (cd "$WORK_DIR/peer" && DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/peer" \
+    METRIPORT_BASE_URL="$SIM_BASE/medical/v1" METRIPORT_API_KEY="$SIM_KEY" DESTINATION="$DESTINATION" \
+    N="$DELIVERIES" CONCURRENCY="$WORKERS" run_bounded "$RELAY_TIMEOUT" "$WORK_DIR/peer.txt" \
+    node graphile-relay.mjs) || rc=$?
+  PEER_CPU_END="$(cpu_snapshot)"
+  [ "$rc" -eq 0 ] || { tail -n 20 "$WORK_DIR/peer.txt" >&2; die "the peer failed (exit $rc)"; }
+  sleep 1
+  read -r PEER_COMMITS PEER_WAL < <(db_cost_per "$PEER_COST_START" "$(db_cost_snapshot peer)" "$DELIVERIES")
+  PEER_RATE="$(sed -nE 's/^peer relay: ([0-9.]+) deliveries\/s.*/\1/p' "$WORK_DIR/peer.txt" | head -n 1)"
+  PEER_ENQUEUE="$(sed -nE 's/^peer enqueue: ([0-9.]+) jobs\/s.*/\1/p' "$WORK_DIR/peer.txt" | head -n 1)"
+  [ -n "$PEER_RATE" ] || { cat "$WORK_DIR/peer.txt" >&2; die "no 'peer relay:' line from the peer"; }
+  PEER_CORES="$(cpu_cores "$PEER_CPU_START" "$PEER_CPU_END")"
+  sim_counters "$WORK_DIR/sim-counters-peer.json"
+  PEER_SENDS="$(json_get "$WORK_DIR/sim-counters-peer.json" sends_accepted)"
+  PEER_DUP_BODY="$(json_get "$WORK_DIR/sim-counters-peer.json" sends_duplicate_body)"
+  PEER_NOTE="graphile-worker $(sed -nE 's/.*"graphile-worker": *"([^"]+)".*/\1/p' "$WORK_DIR/peer/package.json" | head -n 1),"
+  PEER_NOTE+=" concurrency $WORKERS, $DELIVERIES jobs enqueued one per transaction at ${PEER_ENQUEUE:-?}/s;"
+  PEER_NOTE+=" simulator counted sends_accepted=$PEER_SENDS sends_duplicate_body=$PEER_DUP_BODY"
 fi
-# pgbench -r: per-statement average latency (ms, per execution); the slowest ones and the commits.
-PGB_STATEMENTS="$(sed -n '/^statement latencies/,$p' "$WORK_DIR/pgbench.txt" | sed 1d |
-  awk '$1 ~ /^[0-9.]+$/ && $3 != "" && $3 !~ /^\\/ { lat = $1; $1 = ""; $2 = ""; sub(/^ +/, "");
-    if ($0 ~ /^(COMMIT|ROLLBACK)/) { commits += lat; next }
-    printf "%s %s\n", lat, substr($0, 1, 48) }
-    END { printf "%.2f the %s COMMITs/ROLLBACKs together\n", commits, "'"$TX_PER_DELIVERY"'" }' |
-  sort -rn | head -n 4 | awk '{ lat = $1; $1 = ""; printf "%s%s ms:%s", (NR > 1 ? "; " : ""), lat, $0 }')"
-PGB_ACCEPTED=$(($(sql "SELECT count(*) FROM deliveries WHERE state = 'accepted'") - PGB_BEFORE_ACCEPTED))
-PGB_RATE="$(awk -v t="$PGB_TPS" 'BEGIN { printf "%.1f", t }')"
-PGB_TX_RATE="$(awk -v t="$PGB_TPS" -v k="$TX_PER_DELIVERY" 'BEGIN { printf "%.0f", t * k }')"
-PGB_CORES="$(cpu_cores "$PGB_CPU_START" "$PGB_CPU_END")"
 
 # --- report ----------------------------------------------------------------------------------------
-RELAY_TX_RATE="$(awk -v r="$RELAY_RATE" -v k="$TX_PER_DELIVERY" 'BEGIN { printf "%.0f", r * k }')"
 RATIO_SIM="$(ratio "$RELAY_RATE" "$SIM_RPS")"
 SCRIPT_SECONDS=$(($(date +%s) - SCRIPT_START))
 echo
@@ -524,6 +531,7 @@ echo "     deliveries=$DELIVERIES ($MESSAGES messages x $PATIENTS patients, atta
   "relay.workers=$WORKERS database.pool_size=$POOL_SIZE relay.poll_interval_ms=$POLL_INTERVAL_MS" \
   "METRIPORT_SENDS_PER_MINUTE=$SENDS_PER_MINUTE simulator: latency 0, --threads $SIM_THREADS"
 echo "     all on one machine: gateway, PostgreSQL, metriport-sim and wrk/pgbench/psql share the $(nproc) cores"
+echo "     patients: $PATIENT_IDS ($([ "$PATIENT_IDS" = distinct ] && echo 'every delivery looks its patient up, like the peer' || echo 'all but the first lookups from the patient cache'))"
 echo
 printf '%-44s %12s %9s %9s  %s\n' "run" "per second" "p50 ms" "p99 ms" "cores gw/pg/sim/client"
 printf '%-44s %12s %9s %9s  %s\n' "relay end to end (start -> all accepted, poll)" "$RELAY_RATE" \
@@ -532,21 +540,23 @@ printf '%-44s %12s\n' "  same, by the database clock (start -> last)" "$DB_RATE"
 printf '%-44s %12s\n' "  same, first claim -> last accept" "$SPAN_RATE"
 printf '%-44s %12s %9s %9s  %s\n' "simulator direct send (wrk, $WORKERS conns)" "$SIM_RPS" "$SIM_P50" \
   "$SIM_P99" "$SIM_CORES"
-printf '%-44s %12s %9s %9s  %s\n' "pgbench relay SQL, $WORKERS clients (p50 = avg)" "$PGB_RATE" \
-  "${PGB_LATENCY:-?}" "-" "$PGB_CORES"
-printf '%-44s %12s\n' "  = relay transactions/s (x$TX_PER_DELIVERY per delivery)" "$PGB_TX_RATE"
+printf '%-44s %12s %9s %9s  %s\n' "peer: graphile-worker relay ($WORKERS jobs at once)" \
+  "${PEER_RATE:-skipped}" "-" "-" "${PEER_CORES:--}"
 echo "  (relay: deliveries/s, latency per delivery from its first delivery.claimed to delivery.accepted"
-echo "   audit event; simulator: 2xx sends/s and wrk's latency; pgbench: one script run = one delivery's"
-echo "   $TX_PER_DELIVERY transactions ($TX_ASYNC with synchronous_commit off, as the relay), so its tps is"
-echo "   deliveries/s, latency = average per delivery; cores: CPU seconds / wall seconds of the gateway,"
-echo "   PostgreSQL, metriport-sim and this script's clients)"
+echo "   audit event; simulator: 2xx sends/s and wrk's latency; peer: jobs/s from its first job to its"
+echo "   last (patient lookup + send each), as it prints it; cores: CPU seconds / wall seconds of the"
+echo "   gateway, PostgreSQL, metriport-sim and this script's clients (the peer's node among them))"
 echo
 printf '%-44s %12s\n' "ratio" "deliveries/s"
 printf '%-44s %12s\n' "relay / simulator direct send rate" "$RATIO_SIM"
-printf '%-44s %12s\n' "relay / pgbench relay SQL" "$(ratio "$RELAY_RATE" "$PGB_RATE")"
-printf '%-44s %12s\n' "relay (first claim -> last) / simulator" "$(ratio "$SPAN_RATE" "$SIM_RPS")"
+printf '%-44s %12s\n' "relay / peer" "$(ratio "$RELAY_RATE" "${PEER_RATE:-0}")"
+printf '%-44s %12s\n' "relay (first claim -> last) / peer" "$(ratio "$SPAN_RATE" "${PEER_RATE:-0}")"
 echo
-echo "relay: $RELAY_RATE deliveries/s = $RATIO_SIM × simulator direct send rate"
+printf '%-44s %12s %14s\n' "database cost per delivery" "commits" "WAL bytes"
+printf '%-44s %12s %14s\n' "relay (claim -> accepted; intake not counted)" "$RELAY_COMMITS" "$RELAY_WAL"
+printf '%-44s %12s %14s\n' "peer (its enqueue counted)" "${PEER_COMMITS:--}" "${PEER_WAL:--}"
+echo
+echo "relay: $RELAY_RATE deliveries/s = $(ratio "$RELAY_RATE" "${PEER_RATE:-0}") × the peer ($RELAY_COMMITS commits, $RELAY_WAL WAL bytes per delivery; peer ${PEER_COMMITS:--}, ${PEER_WAL:--})"
 echo
 echo "details:"
 echo "  relay: $DELIVERIES deliveries in ${RELAY_WALL}s wall (gateway start -> poll saw all accepted);" \
@@ -554,11 +564,9 @@ echo "  relay: $DELIVERIES deliveries in ${RELAY_WALL}s wall (gateway start -> p
   "max claim->accept ${PMAX} ms over $LATENCY_N deliveries"
 echo "  relay CPU: gateway ${GATEWAY_CPU}s ($(awk -v c="$GATEWAY_CPU" -v n="$DELIVERIES" 'BEGIN { printf "%.2f", c * 1000 / n }') ms/delivery)," \
   "PostgreSQL ${PG_CPU}s ($(awk -v c="$PG_CPU" -v n="$DELIVERIES" 'BEGIN { printf "%.2f", c * 1000 / n }') ms/delivery)," \
-  "metriport-sim ${SIMULATOR_CPU}s; relay transactions ≈ $RELAY_TX_RATE/s ($TX_PER_DELIVERY per delivery)"
+  "metriport-sim ${SIMULATOR_CPU}s"
 echo "  simulator reference: $SIM_NOTE"
-echo "  pgbench: $PGB_PROCESSED script runs (deliveries), ${PGB_FAILED:-0} failed; $PGB_ACCEPTED deliveries" \
-  "moved to accepted by it (expected $PGB_DELIVERIES)"
-echo "  pgbench slowest statements (average per delivery): $PGB_STATEMENTS"
+echo "  peer: $PEER_NOTE"
 echo "  intake (not measured): $MESSAGES posts, all 200, ~$INTAKE_RATE messages/s with curl 4 at a time"
 echo
 echo "checks (exactly once):"
@@ -573,6 +581,9 @@ verdict="ok"
 if [ "$SIM_ACCEPTED" != "$DELIVERIES" ] || [ "$SIM_DUP_BODY" != 0 ] || [ "$DB_ACCEPTED" != "$DELIVERIES" ] ||
   [ "$DISTINCT_IDS" != "$DELIVERIES" ] || [ "$CLAIM_EVENTS" != "$DELIVERIES" ]; then
   verdict="MISMATCH: see the counts above"
+fi
+if [ "$PEER" = 1 ] && { [ "$PEER_SENDS" != "$DELIVERIES" ] || [ "$PEER_DUP_BODY" != 0 ]; }; then
+  verdict="$verdict; peer MISMATCH: sends_accepted=$PEER_SENDS duplicates=$PEER_DUP_BODY"
 fi
 echo "  exactly once: $verdict"
 echo "  gateway logs: intake $INTAKE_PROBLEMS warn/error lines, relay $RELAY_PROBLEMS warn/error lines" \

@@ -1,5 +1,6 @@
 // Rows the relay engine reads and writes: a claimed delivery with everything needed to relay it,
-// its Metriport sends and documents, and one state change with its guards and audit event.
+// its Metriport sends and documents, one state change with its guards and audit event, and the
+// steps a worker has taken but not stored yet.
 #pragma once
 
 #include <chrono>
@@ -38,28 +39,11 @@ struct DeliveryDocumentRow {
   bool uploaded = false;
 };
 
-// A delivery this instance holds the lease of, with its message's relay fields.
-struct ClaimedDelivery {
+// A delivery whose lease ran out while in flight (its instance died or stalled).
+struct ExpiredLease {
   std::int64_t id = 0;
-  // This claim's own lease holder name (instance + claim number): a worker whose lease expired
-  // and was claimed again, even by another worker of the same process, fails every guard.
-  std::string lease_token;
-  std::chrono::steady_clock::time_point lease_renewed_at;  // when this process last extended it
-  std::string message_id;
-  std::string message_external_id;
-  std::int64_t vendor_id = 0;
-  std::string previous_state;  // the state it was claimed from (queued or retry_wait)
-  std::string state;           // after the claim: resolving
-  int attempts = 0;            // failed attempts so far
-  std::string patient_external_id;
-  std::optional<std::string> metriport_patient_id;
-  std::string relay_subject;
-  std::optional<std::string> relay_body;
-  std::string destination;
-  std::vector<std::string> intended_recipient_npi;
-  std::vector<DeliveryAttachment> attachments;  // in the vendor's order
-  std::vector<DeliverySendRow> sends;           // by part
-  std::vector<DeliveryDocumentRow> documents;
+  std::string state;
+  int attempts = 0;
 };
 
 enum class LeaseChange { keep, take_or_extend, release };
@@ -84,6 +68,43 @@ struct DeliveryChange {
   std::string actor;        // "relay:<instance>", "operator:<name>", "system"
   std::string audit_event;  // "delivery.claimed", ...
   std::string audit_detail_json = "{}";
+  std::optional<std::string> metriport_patient_id;  // also stored on the delivery when set
+};
+
+// Steps a worker has taken in memory that are stored with the delivery's next transaction, so the
+// common path's pre-send steps (patient resolved, plan made, documents ready) cost no commit.
+struct PendingSteps {
+  std::optional<std::string> metriport_patient_id;  // stored on the delivery
+  bool cache_patient = false;                       // looked up now: also into patient_cache
+  std::string patient_external_id;                  // the patient_cache key when cache_patient
+  std::optional<int> ensure_parts;                  // delivery_sends rows 1..parts
+  std::vector<DeliveryChange> changes;              // in order, each guarded by its from_state
+  bool empty() const { return !metriport_patient_id && !ensure_parts && changes.empty(); }
+};
+
+// A delivery this instance holds the lease of, with its message's relay fields.
+struct ClaimedDelivery {
+  std::int64_t id = 0;
+  // This claim's own lease holder name (instance + claim number): a worker whose lease expired
+  // and was claimed again, even by another worker of the same process, fails every guard.
+  std::string lease_token;
+  std::chrono::steady_clock::time_point lease_renewed_at;  // when this process last extended it
+  std::string message_id;
+  std::string message_external_id;
+  std::int64_t vendor_id = 0;
+  std::string previous_state;  // the state it was claimed from (queued or retry_wait)
+  std::string state;           // after the claim: resolving
+  int attempts = 0;            // failed attempts so far
+  std::string patient_external_id;
+  std::optional<std::string> metriport_patient_id;
+  std::string relay_subject;
+  std::optional<std::string> relay_body;
+  std::string destination;
+  std::vector<std::string> intended_recipient_npi;
+  std::vector<DeliveryAttachment> attachments;  // in the vendor's order
+  std::vector<DeliverySendRow> sends;           // by part
+  std::vector<DeliveryDocumentRow> documents;
+  PendingSteps pending;  // steps taken in memory, stored with the delivery's next transaction
 };
 
 // The shared pacer row (schema relay_pacer), microseconds since the epoch.

@@ -87,6 +87,7 @@ UPDATE deliveries SET
   last_error = CASE WHEN $8::boolean THEN NULL ELSE coalesce($11, last_error) END,
   accepted_at = CASE WHEN $12::boolean THEN now() ELSE accepted_at END,
   completed_at = CASE WHEN $13::boolean THEN now() ELSE completed_at END,
+  metriport_patient_id = coalesce($14, metriport_patient_id),
   updated_at = now()
 WHERE id = $1 AND state = $2 AND ($4::text IS NULL OR locked_by = $4)
 RETURNING attempts)sql";
@@ -159,42 +160,6 @@ DO UPDATE SET metriport_patient_id = excluded.metriport_patient_id, resolved_at 
 
 constexpr const char* delivery_set_patient =
     "UPDATE deliveries SET metriport_patient_id = $2, updated_at = now() WHERE id = $1";
-
-constexpr const char* pacer_create = R"sql(
-INSERT INTO relay_pacer (account, send_limit, window_micros) VALUES ($1, $2, $3)
-ON CONFLICT (account) DO NOTHING)sql";
-
-constexpr const char* pacer_lock = R"sql(
-SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in_known_window,
-       blocked_until, in_flight, last_grant_micros
-FROM relay_pacer WHERE account = $1 FOR UPDATE)sql";
-
-constexpr const char* pacer_read = R"sql(
-SELECT send_limit, window_micros, next_even_slot, known_window_end, remaining_in_known_window,
-       blocked_until, in_flight, last_grant_micros
-FROM relay_pacer WHERE account = $1)sql";
-
-constexpr const char* pacer_grants_count_live = R"sql(
-SELECT count(*) FROM relay_pacer_grants
-WHERE account = $1 AND granted_at >= clock_timestamp() - $2::integer * interval '1 second')sql";
-
-constexpr const char* pacer_store = R"sql(
-UPDATE relay_pacer SET send_limit = $2, window_micros = $3, next_even_slot = $4,
-  known_window_end = $5, remaining_in_known_window = $6, blocked_until = $7, in_flight = $8,
-  last_grant_micros = $9, updated_at = now()
-WHERE account = $1)sql";
-
-constexpr const char* pacer_grants_expire = R"sql(
-DELETE FROM relay_pacer_grants
-WHERE account = $1 AND granted_at < clock_timestamp() - $2::integer * interval '1 second')sql";
-
-constexpr const char* pacer_grants_live =
-    "SELECT count(*) FROM relay_pacer_grants WHERE account = $1";
-
-constexpr const char* pacer_grant_add =
-    "INSERT INTO relay_pacer_grants (account) VALUES ($1) RETURNING id";
-
-constexpr const char* pacer_grant_remove = "DELETE FROM relay_pacer_grants WHERE id = $1";
 
 const char* lease_word(LeaseChange lease) {
   switch (lease) {
@@ -270,7 +235,7 @@ bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
       change.lease_holder, lease_word(change.lease), change.new_lease_holder,
       static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
       change.retry_delay ? std::optional<std::int64_t>(change.retry_delay->count()) : std::nullopt,
-      change.reason, change.stamp_accepted, change.stamp_completed);
+      change.reason, change.stamp_accepted, change.stamp_completed, change.metriport_patient_id);
   if (updated.empty()) return false;
   append_audit_event(tx, {change.actor, "delivery", std::to_string(change.delivery_id),
                           change.audit_event, change.audit_detail_json});
@@ -373,53 +338,6 @@ void DeliveryRepository::cache_patient(pqxx::work& tx, const std::string& extern
 void DeliveryRepository::set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
                                                const std::string& metriport_patient_id) {
   tx.exec_params0(delivery_set_patient, delivery_id, metriport_patient_id);
-}
-
-PacerRow DeliveryRepository::lock_pacer(pqxx::work& tx, const std::string& account,
-                                        std::int64_t send_limit, std::int64_t window_micros) {
-  tx.exec_params0(pacer_create, account, send_limit, window_micros);
-  const auto row = tx.exec_params1(pacer_lock, account);
-  return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
-          row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
-          row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
-}
-
-std::optional<PacerRow> DeliveryRepository::read_pacer(pqxx::transaction_base& tx,
-                                                       const std::string& account) {
-  const auto result = tx.exec_params(pacer_read, account);
-  if (result.empty()) return std::nullopt;
-  const auto row = result[0];
-  return PacerRow{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
-                  row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
-                  row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
-}
-
-std::int64_t DeliveryRepository::count_live_pacer_grants(pqxx::transaction_base& tx,
-                                                         const std::string& account,
-                                                         std::chrono::seconds max_age) {
-  return tx.exec_params1(pacer_grants_count_live, account, static_cast<int>(max_age.count()))[0]
-      .as<std::int64_t>();
-}
-
-void DeliveryRepository::store_pacer(pqxx::work& tx, const std::string& account,
-                                     const PacerRow& row) {
-  tx.exec_params0(pacer_store, account, row.send_limit, row.window_micros, row.next_even_slot,
-                  row.known_window_end, row.remaining_in_known_window, row.blocked_until,
-                  row.in_flight, row.last_grant_micros);
-}
-
-std::int64_t DeliveryRepository::live_pacer_grants(pqxx::work& tx, const std::string& account,
-                                                   std::chrono::seconds max_age) {
-  tx.exec_params0(pacer_grants_expire, account, static_cast<int>(max_age.count()));
-  return tx.exec_params1(pacer_grants_live, account)[0].as<std::int64_t>();
-}
-
-std::int64_t DeliveryRepository::add_pacer_grant(pqxx::work& tx, const std::string& account) {
-  return tx.exec_params1(pacer_grant_add, account)[0].as<std::int64_t>();
-}
-
-void DeliveryRepository::remove_pacer_grant(pqxx::work& tx, std::int64_t grant_id) {
-  tx.exec_params0(pacer_grant_remove, grant_id);
 }
 
 }  // namespace relay::pg

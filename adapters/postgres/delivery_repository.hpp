@@ -1,5 +1,6 @@
 // SQL of the relay engine: claiming deliveries (priority, vendor turns, age), recovering expired
-// leases, state changes with their audit events, Metriport sends, documents and the patient cache.
+// leases, state changes with their audit events, Metriport sends, documents and the patient cache
+// (the pacer's is in pacer_repository.hpp).
 #pragma once
 
 #include <chrono>
@@ -13,13 +14,6 @@
 #include "adapters/postgres/delivery_records.hpp"
 
 namespace relay::pg {
-
-// A delivery whose lease ran out while in flight (its instance died or stalled).
-struct ExpiredLease {
-  std::int64_t id = 0;
-  std::string state;
-  int attempts = 0;
-};
 
 class DeliveryRepository {
  public:
@@ -83,25 +77,6 @@ class DeliveryRepository {
                             const std::string& metriport_patient_id);
   static void set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
                                     const std::string& metriport_patient_id);
-
-  // The shared pacer row of an account, created with the configured limit when missing, locked
-  // FOR UPDATE until the transaction ends.
-  static PacerRow lock_pacer(pqxx::work& tx, const std::string& account, std::int64_t send_limit,
-                             std::int64_t window_micros);
-  static void store_pacer(pqxx::work& tx, const std::string& account, const PacerRow& row);
-  // The pacer row as stored, without locking or creating it (operator views); none before the
-  // first send.
-  static std::optional<PacerRow> read_pacer(pqxx::transaction_base& tx, const std::string& account);
-  // Grants younger than max_age, counted without removing the older ones (operator views).
-  static std::int64_t count_live_pacer_grants(pqxx::transaction_base& tx,
-                                              const std::string& account,
-                                              std::chrono::seconds max_age);
-  // Grants not yet answered, younger than max_age (older ones are deleted: no request lives that
-  // long).
-  static std::int64_t live_pacer_grants(pqxx::work& tx, const std::string& account,
-                                        std::chrono::seconds max_age);
-  static std::int64_t add_pacer_grant(pqxx::work& tx, const std::string& account);
-  static void remove_pacer_grant(pqxx::work& tx, std::int64_t grant_id);
 };
 
 }  // namespace relay::pg

@@ -4,9 +4,9 @@
 #include "adapters/postgres/ops_summary_store.hpp"
 
 #include "adapters/postgres/delivery_listing.hpp"
-#include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
+#include "adapters/postgres/pacer_repository.hpp"
 
 namespace relay::pg {
 namespace {
@@ -174,9 +174,9 @@ boost::asio::awaitable<SummaryFacts> OpsSummaryStore::read(const SummaryQuery& q
     }
     facts.rates["rate_limited"] = window_counts(tx.exec1(recent_rate_limited), 0);
 
-    facts.pacer = DeliveryRepository::read_pacer(tx, query.pacer_account);
+    facts.pacer = PacerRepository::read_pacer(tx, query.pacer_account);
     facts.pacer_live_grants =
-        DeliveryRepository::count_live_pacer_grants(tx, query.pacer_account, query.stale_grant);
+        PacerRepository::count_live_pacer_grants(tx, query.pacer_account, query.stale_grant);
     facts.sends_started_last_window =
         tx.exec_params1(sends_started_within,
                         static_cast<std::int64_t>(query.pacer_window.count()))[0]

@@ -4,7 +4,7 @@
 
 #include "adapters/postgres/connection_string.hpp"
 #include "adapters/postgres/delivery_listing.hpp"
-#include "adapters/postgres/delivery_repository.hpp"
+#include "adapters/postgres/pacer_repository.hpp"
 #include "gateway/cli/cli.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/relay/drain_estimate.hpp"
@@ -23,8 +23,8 @@ int queue_command(const config::Config& config, const std::vector<std::string>& 
   const auto counts = pg::queue_counts(tx);
   const auto configured =
       engine::initial_pacer_state(config.metriport.sends_per_minute, config.metriport.send_window);
-  const auto row = pg::DeliveryRepository::lock_pacer(tx, "metriport", configured.limit,
-                                                      configured.window_micros);
+  const auto row =
+      pg::PacerRepository::lock_pacer(tx, "metriport", configured.limit, configured.window_micros);
   tx.commit();
   for (const auto& [state, count] : counts.deliveries_by_state) {
     std::cout << "deliveries " << state << " " << count << "\n";

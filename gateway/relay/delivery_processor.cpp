@@ -1,5 +1,6 @@
 // DeliveryProcessor: the I/O around the pure relay rules. Each Metriport call's outcome becomes one
-// state-machine event; ids are stored before the next call needs them, and every send is fenced.
+// state-machine event; ids are stored before the next call needs them, and every send is fenced by
+// a durable record before it and one after it (the common path's only flushed commits).
 #include "gateway/relay/delivery_processor.hpp"
 
 #include <algorithm>
@@ -12,12 +13,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "adapters/postgres/delivery_repository.hpp"
-#include "adapters/postgres/message_repository.hpp"
+#include <boost/json.hpp>
+
 #include "adapters/postgres/outage.hpp"
-#include "gateway/domain/json_string.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/relay/delivery_change.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/earlier_send_match.hpp"
 #include "gateway/relay/failure_class.hpp"
@@ -29,7 +30,6 @@ namespace {
 
 using boost::asio::awaitable;
 using boost::asio::use_awaitable;
-using pg::DeliveryRepository;
 
 constexpr std::string_view patient_unknown_reason =
     "patient not found in Metriport: no patient has this portal ExternalId";
@@ -38,26 +38,6 @@ constexpr std::int64_t earlier_send_skew_micros = 5LL * 60 * 1'000'000;
 
 std::string id_text(std::int64_t id) {
   return std::to_string(id);
-}
-
-std::string audit_detail(std::string_view from, std::string_view to, int attempts,
-                         const std::optional<std::string>& reason,
-                         std::string_view failure_class_name) {
-  std::string json = "{\"from\":";
-  domain::append_json_string(json, from);
-  json += ",\"to\":";
-  domain::append_json_string(json, to);
-  json += ",\"attempts\":" + std::to_string(attempts);
-  if (reason) {
-    json += ",\"reason\":";
-    domain::append_json_string(json, *reason);
-  }
-  if (!failure_class_name.empty()) {
-    json += ",\"class\":";
-    domain::append_json_string(json, failure_class_name);
-  }
-  json += "}";
-  return json;
 }
 
 const pg::DeliveryDocumentRow* find_document(const pg::ClaimedDelivery& delivery,
@@ -86,15 +66,10 @@ double unit_random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
 
-std::string part_detail(const pg::DeliverySendRow& send, std::string_view metriport_message_id) {
-  std::string json =
-      "{\"part\":" + std::to_string(send.part) + ",\"parts\":" + std::to_string(send.parts);
-  if (!metriport_message_id.empty()) {
-    json += ",\"metriport_message_id\":";
-    domain::append_json_string(json, metriport_message_id);
-  }
-  json += "}";
-  return json;
+std::string part_detail(int part, int parts, std::string_view metriport_message_id) {
+  boost::json::object detail{{"part", part}, {"parts", parts}};
+  if (!metriport_message_id.empty()) detail["metriport_message_id"] = metriport_message_id;
+  return boost::json::serialize(detail);
 }
 
 bool all_settled(const pg::ClaimedDelivery& delivery) {
@@ -116,11 +91,13 @@ std::string failure_reason(const std::exception& failure) {
 
 }  // namespace
 
-DeliveryProcessor::DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
-                                     SharedPacer& pacer, PauseGate& pauses,
-                                     ProcessorSettings settings, const std::atomic<bool>& stopping,
+DeliveryProcessor::DeliveryProcessor(pg::RelayStore& store, pg::ConnectionPool& pool,
+                                     metriport::MetriportClient& client, SharedPacer& pacer,
+                                     PauseGate& pauses, ProcessorSettings settings,
+                                     const std::atomic<bool>& stopping,
                                      metrics::RelayMetrics& metrics)
-    : pool_(pool),
+    : store_(store),
+      pool_(pool),
       client_(client),
       pacer_(pacer),
       pauses_(pauses),
@@ -148,6 +125,17 @@ awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
   }
 }
 
+awaitable<void> DeliveryProcessor::hand_back(pg::ClaimedDelivery& delivery) {
+  try {
+    const Failure failure = plain_failure(DeliveryEvent::rate_limited, failure_class::shutdown,
+                                          "handed back unstarted at shutdown");
+    co_await fail(delivery, failure);
+  } catch (const std::exception& failure) {
+    log::error("relay.delivery_release_failed",
+               {{"delivery_id", id_text(delivery.id)}, {"reason", failure_reason(failure)}});
+  }
+}
+
 awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
   if (!co_await resolve_patient(delivery)) co_return false;
 
@@ -162,14 +150,8 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
                       "the message has neither body nor attachments");
     co_return co_await fail(delivery, failure);
   }
-  const auto parts = static_cast<int>(plan.sends.size());
-  delivery.sends = co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    DeliveryRepository::ensure_sends(tx, delivery.id, parts);
-    auto sends = DeliveryRepository::sends_of(tx, delivery.id);
-    tx.commit();
-    return sends;
-  });
+  // The parts' rows are made with the first send's record (until then none is in doubt).
+  if (delivery.sends.empty()) delivery.pending.ensure_parts = static_cast<int>(plan.sends.size());
   if (!co_await upload_documents(delivery, plan)) co_return false;
   if (!co_await move(delivery, DeliveryEvent::documents_ready)) co_return false;
   for (const auto& part : plan.sends) {
@@ -181,16 +163,10 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
 }
 
 awaitable<bool> DeliveryProcessor::resolve_patient(pg::ClaimedDelivery& delivery) {
+  // The claim read the patient's id from the delivery or a fresh patient_cache entry.
+  bool fetched = false;
   if (!delivery.metriport_patient_id) {
-    const auto cached = co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::read_transaction tx(connection);
-      return DeliveryRepository::cached_patient(tx, delivery.patient_external_id,
-                                                settings_.patient_cache_ttl);
-    });
-    bool fetched = false;
-    if (cached) {
-      delivery.metriport_patient_id = *cached;
-    } else {
+    {
       const auto found = co_await client_.find_patient_by_external_id(delivery.patient_external_id);
       if (found.is_not_found()) {
         const Failure failure =
@@ -205,16 +181,10 @@ awaitable<bool> DeliveryProcessor::resolve_patient(pg::ClaimedDelivery& delivery
       delivery.metriport_patient_id = found.value->id;
       fetched = true;
     }
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      if (fetched) {
-        DeliveryRepository::cache_patient(tx, delivery.patient_external_id,
-                                          *delivery.metriport_patient_id);
-      }
-      DeliveryRepository::set_metriport_patient(tx, delivery.id, *delivery.metriport_patient_id);
-      tx.commit();
-    });
   }
+  delivery.pending.metriport_patient_id = delivery.metriport_patient_id;
+  delivery.pending.cache_patient = fetched;
+  delivery.pending.patient_external_id = delivery.patient_external_id;
   co_return co_await move(delivery, DeliveryEvent::patient_resolved);
 }
 
@@ -247,10 +217,8 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
                         "planned attachment is missing from the message");
       co_return co_await fail(delivery, failure);
     }
-    content = co_await pool_.run([id = attachment->id](pqxx::connection& connection) {
-      pqxx::read_transaction tx(connection);
-      return DeliveryRepository::attachment_content(tx, id);
-    });
+    const std::int64_t attachment_id = attachment->id;
+    content = co_await store_.attachment_content(attachment_id);
     reference = {attachment->file_name, attachment->content_type,
                  static_cast<std::uint64_t>(content.size()), attachment->file_name};
   } else {
@@ -267,21 +235,12 @@ awaitable<bool> DeliveryProcessor::upload_document(pg::ClaimedDelivery& delivery
       co_return co_await fail(delivery, failure);
     }
     const std::string document_id = created.value->document_reference_id;
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      DeliveryRepository::record_document(tx, delivery.id, key.attachment_id, document_id);
-      tx.commit();
-    });
+    co_await store_.record_document(delivery.id, key.attachment_id, document_id);
     const auto put =
         co_await client_.put_document(created.value->upload_url, reference.content_type, content);
     if (put.outcome == metriport::CallOutcome::success) {
-      delivery.documents = co_await pool_.run([&](pqxx::connection& connection) {
-        pqxx::work tx(connection);
-        DeliveryRepository::mark_document_uploaded(tx, delivery.id, key.attachment_id, document_id);
-        auto documents = DeliveryRepository::documents_of(tx, delivery.id);
-        tx.commit();
-        return documents;
-      });
+      delivery.documents =
+          co_await store_.mark_document_uploaded(delivery.id, key.attachment_id, document_id);
       co_return true;
     }
     const bool expired = put.reason.rfind("upload URL expired", 0) == 0;
@@ -312,26 +271,32 @@ awaitable<bool> DeliveryProcessor::send_part(pg::ClaimedDelivery& delivery,
                                              const PlannedSend& part) {
   const auto row = std::find_if(delivery.sends.begin(), delivery.sends.end(),
                                 [&](const auto& send) { return send.part == part.part; });
-  if (row == delivery.sends.end()) {
+  // No row yet: the parts are made with this send's record (pending.ensure_parts).
+  if (row == delivery.sends.end() && !delivery.pending.ensure_parts) {
     throw std::logic_error("planned part has no delivery_sends row");
   }
-  if (is_settled_send(*row)) co_return true;
-  const pg::DeliverySendRow send = *row;
+  if (row != delivery.sends.end() && is_settled_send(*row)) co_return true;
   const metriport::SendRequest request = request_for(delivery, part);
 
   // An earlier attempt was written but its answer never came: Metriport may have it. The part
   // stays 'sending' (in doubt) until an id is recorded, so every later attempt looks first.
-  const bool in_doubt = send.status == "sending";
-  if (in_doubt) {
+  if (row != delivery.sends.end() && row->status == "sending") {
+    const pg::DeliverySendRow send = *row;
+    if (!co_await store_pending(delivery)) co_return false;
     const auto earlier = co_await find_earlier_send(delivery, send, request);
     if (!earlier) co_return false;  // the lookup failed; the failure is recorded
     if (!earlier->empty()) co_return co_await record_accepted(delivery, send, *earlier, true);
   }
+  const bool in_doubt = row != delivery.sends.end() && row->status == "sending";
 
   const auto slot = co_await wait_for_send_slot(delivery);
   if (!slot) co_return false;
-  const auto answer = co_await make_send(delivery, send, request, *slot);
+  const auto answer = co_await make_send(delivery, part.part, request, *slot);
   if (!answer) co_return false;  // the lease was lost before anything was written
+  const auto sent = std::find_if(delivery.sends.begin(), delivery.sends.end(),
+                                 [&](const auto& send) { return send.part == part.part; });
+  if (sent == delivery.sends.end()) throw std::logic_error("sent part has no delivery_sends row");
+  const pg::DeliverySendRow send = *sent;
   if (answer->outcome == metriport::CallOutcome::success) {
     // The id first (it is a fact whatever else fails), then the pacer.
     const bool recorded = co_await record_accepted(delivery, send, answer->value->id, false);
@@ -341,11 +306,7 @@ awaitable<bool> DeliveryProcessor::send_part(pg::ClaimedDelivery& delivery,
   co_await report_to_pacer(*slot, *answer);
   if (answer->outcome != metriport::CallOutcome::ambiguous && !in_doubt) {
     // Refused or never written, and no earlier attempt is in doubt: pending again.
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      DeliveryRepository::mark_send_pending(tx, delivery.id, send.id, delivery.lease_token);
-      tx.commit();
-    });
+    co_await store_.mark_send_pending(delivery.id, send.id, delivery.lease_token);
   }
   auto failure = failure_of(*answer, "send");
   if (answer->outcome == metriport::CallOutcome::ambiguous) {
@@ -356,26 +317,33 @@ awaitable<bool> DeliveryProcessor::send_part(pg::ClaimedDelivery& delivery,
   co_return co_await fail(delivery, failure);
 }
 
+awaitable<bool> DeliveryProcessor::store_pending(pg::ClaimedDelivery& delivery) {
+  if (delivery.pending.empty()) co_return true;
+  const bool stored = co_await store_.apply(delivery, nullptr, pg::Durability::unflushed);
+  if (!stored) log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
+  co_return stored;
+}
+
 awaitable<std::optional<metriport::CallResult<metriport::MessageRecord>>>
-DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
+DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, int part,
                              const metriport::SendRequest& request, const SendSlot& slot) {
   // From the grant on, the pacer hears exactly once how the send ended, whatever throws.
-  bool started = false;
   std::exception_ptr broken;  // rethrown as it is, so an outage stays recognisable as one
   std::optional<metriport::CallResult<metriport::MessageRecord>> answer;
   try {
-    started = co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      if (!DeliveryRepository::mark_send_started(tx, delivery.id, send.id, delivery.lease_token,
-                                                 settings_.lease)) {
-        return false;
-      }
-      pg::append_audit_event(tx, {"relay:" + settings_.instance, "delivery", id_text(delivery.id),
-                                  "delivery.send_started", part_detail(send, "")});
-      tx.commit();
-      return true;
-    });
-    if (started) {
+    const int parts = delivery.pending.ensure_parts.value_or(
+        delivery.sends.empty() ? 1 : delivery.sends.front().parts);
+    pg::SendStart start;
+    start.delivery_id = delivery.id;
+    start.lease_token = delivery.lease_token;
+    start.lease = settings_.lease;
+    start.part = part;
+    start.actor = "relay:" + settings_.instance;
+    start.audit_detail_json = part_detail(part, parts, "");
+    // The durable record before the send, with every step taken since the claim.
+    auto sends = co_await store_.start_send(delivery, start);
+    if (sends) {
+      delivery.sends = std::move(*sends);
       delivery.lease_renewed_at = std::chrono::steady_clock::now();
       answer = co_await client_.send_message(request);
     }
@@ -448,10 +416,7 @@ awaitable<std::optional<std::string>> DeliveryProcessor::find_earlier_send(
     // Captured by reference: GCC 12 destroys a by-value capture of a lambda awaited inside a loop
     // twice (a double free); a frame variable outlives the await either way.
     const std::string& candidate = *match;
-    const bool taken = co_await pool_.run([&candidate](pqxx::connection& connection) {
-      pqxx::read_transaction tx(connection);
-      return DeliveryRepository::is_known_message_id(tx, candidate);
-    });
+    const bool taken = co_await store_.is_known_message_id(candidate);
     if (!taken) {
       log::info("relay.earlier_send_found",
                 {{"delivery_id", id_text(delivery.id)}, {"metriport_message_id", *match}});
@@ -464,13 +429,8 @@ awaitable<std::optional<std::string>> DeliveryProcessor::find_earlier_send(
 }
 
 awaitable<bool> DeliveryProcessor::renew_lease(pg::ClaimedDelivery& delivery) {
-  const bool kept = co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    const bool held =
-        DeliveryRepository::extend_lease(tx, delivery.id, delivery.lease_token, settings_.lease);
-    tx.commit();
-    return held;
-  });
+  const bool kept =
+      co_await store_.extend_lease(delivery.id, delivery.lease_token, settings_.lease);
   if (!kept) {
     log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
     co_return false;
@@ -530,40 +490,52 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
   std::string metriport_message_id = answered_id;
   for (char& c : metriport_message_id)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  // The id is recorded whoever holds the lease now: Metriport has that message either way.
-  const std::string detail = part_detail(send, metriport_message_id);
-  const bool recorded = co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    if (!DeliveryRepository::mark_send_accepted(tx, send.id, metriport_message_id)) return false;
-    pg::append_audit_event(tx,
-                           {"relay:" + settings_.instance, "delivery", id_text(delivery.id),
-                            adopted ? "delivery.send_adopted" : "delivery.send_recorded", detail});
-    tx.commit();
-    return true;
-  });
-  if (!recorded) {
-    log::warn("relay.send_already_settled", {{"delivery_id", id_text(delivery.id)},
-                                             {"metriport_message_id", metriport_message_id}});
-    co_return false;
-  }
-  // A webhook that beat this answer waits for the id: applied the moment it is committed. After
-  // the commit, so an applier that is marking the same event 'waiting' right now is waited for
-  // (FOR UPDATE) and the event re-read.
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    Settlements settled;
-    apply_events_waiting_for(tx, metriport_message_id, "metriport:webhook",
-                             settings_.retry.max_attempts, &settled);
-    tx.commit();
-    report(settled, metrics_);
-  });
   for (auto& other : delivery.sends) {
     if (other.id == send.id) {
       other.status = "processing";
       other.metriport_message_id = metriport_message_id;
     }
   }
-  if (all_settled(delivery)) co_await accept(delivery);
+  // The id is recorded whoever holds the lease now: Metriport has that message either way. When
+  // it was the last part, the move to accepted is in the same commit.
+  pg::SendRecord record;
+  record.delivery_id = delivery.id;
+  record.send_id = send.id;
+  record.metriport_message_id = metriport_message_id;
+  record.actor = "relay:" + settings_.instance;
+  record.audit_event = adopted ? "delivery.send_adopted" : "delivery.send_recorded";
+  record.audit_detail_json = part_detail(send.part, send.parts, metriport_message_id);
+  const auto from = parse_delivery_state(delivery.state);
+  if (!from) throw std::logic_error("delivery in an unknown state");
+  const Transition acceptance =
+      next(*from, DeliveryEvent::send_accepted, {delivery.attempts, settings_.retry.max_attempts});
+  if (acceptance.allowed && all_settled(delivery)) {
+    record.accept = change_for(delivery, *from, acceptance, nullptr);
+  }
+  const pg::SendRecorded recorded = co_await store_.record_send(record);
+  if (!recorded.recorded) {
+    log::warn("relay.send_already_settled", {{"delivery_id", id_text(delivery.id)},
+                                             {"metriport_message_id", metriport_message_id}});
+    co_return false;
+  }
+  if (recorded.accepted) {
+    delivery.state = std::string(to_text(acceptance.to));
+  }
+  // A webhook that beat this answer waits for the id: applied now (FOR UPDATE, so an applier that
+  // is marking the same event 'waiting' right now is waited for and the event re-read).
+  if (recorded.webhooks_waiting) {
+    co_await pool_.run([&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      Settlements settled;
+      apply_events_waiting_for(tx, metriport_message_id, "metriport:webhook",
+                               settings_.retry.max_attempts, &settled);
+      tx.commit();
+      report(settled, metrics_);
+    });
+  } else if (recorded.settle_now) {
+    co_await settle(delivery);
+  }
+  if (!recorded.accepted && all_settled(delivery)) co_await accept(delivery);
   co_return true;
 }
 
@@ -572,6 +544,10 @@ awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
     co_return;
   }
   // Webhooks may have confirmed every part already: completed (and the message Sent) at once.
+  co_await settle(delivery);
+}
+
+awaitable<void> DeliveryProcessor::settle(pg::ClaimedDelivery& delivery) {
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
     Settlements settled;
@@ -579,6 +555,31 @@ awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
     tx.commit();
     report(settled, metrics_);
   });
+}
+
+pg::DeliveryChange DeliveryProcessor::change_for(const pg::ClaimedDelivery& delivery,
+                                                 DeliveryState from, const Transition& transition,
+                                                 const Failure* failure) const {
+  ChangeContext context;
+  context.delivery_id = delivery.id;
+  context.from = from;
+  context.attempts = delivery.attempts;
+  context.lease_token = delivery.lease_token;
+  context.lease_length = settings_.lease;
+  context.actor = "relay:" + settings_.instance;
+  if (failure != nullptr) {
+    context.reason = failure->reason;
+    context.summary = failure->summary;
+    context.failure_class = failure->failure_class;
+  }
+  if (transition.actions.schedule_retry) {
+    const auto retry_after =
+        failure != nullptr ? failure->retry_after : std::optional<std::chrono::milliseconds>();
+    const auto delay = retry_delay(std::max(attempts_after(transition, delivery.attempts), 1),
+                                   settings_.retry, unit_random(), retry_after);
+    context.retry_delay = std::chrono::duration_cast<std::chrono::microseconds>(delay);
+  }
+  return build_change(transition, context);
 }
 
 awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
@@ -592,69 +593,33 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
                {{"delivery_id", id_text(delivery.id)}, {"state", delivery.state}});
     co_return false;
   }
-  std::optional<std::string> reason;
-  std::optional<std::string> summary;
-  if (transition.actions.record_reason && failure != nullptr) {
-    const std::string note(transition.note);
-    reason = note.empty() ? failure->reason : note + ": " + failure->reason;
-    summary = note.empty() ? failure->summary : note + ": " + failure->summary;
-  }
-  pg::DeliveryChange change;
-  change.delivery_id = delivery.id;
-  change.from_state = delivery.state;
-  change.to_state = std::string(to_text(transition.to));
-  if (is_in_flight(*from)) change.lease_holder = delivery.lease_token;
-  if (transition.actions.release_lease) {
-    change.lease = pg::LeaseChange::release;
-  } else if (is_in_flight(transition.to)) {
-    change.lease = pg::LeaseChange::take_or_extend;  // every step renews the lease
-    change.new_lease_holder = delivery.lease_token;
-    change.lease_length = settings_.lease;
-  }
-  change.count_attempt = transition.actions.count_attempt;
-  change.reset_attempts = transition.actions.reset_attempts;
-  const int attempts = change.reset_attempts  ? 0
-                       : change.count_attempt ? delivery.attempts + 1
-                                              : delivery.attempts;
-  if (transition.actions.schedule_retry) {
-    const auto retry_after =
-        failure != nullptr ? failure->retry_after : std::optional<std::chrono::milliseconds>();
-    const auto delay =
-        retry_delay(std::max(attempts, 1), settings_.retry, unit_random(), retry_after);
-    change.retry_delay = std::chrono::duration_cast<std::chrono::microseconds>(delay);
-  }
-  change.reason = reason;
-  change.stamp_accepted = transition.actions.stamp_accepted;
-  change.stamp_completed = transition.actions.stamp_completed;
-  change.actor = "relay:" + settings_.instance;
-  change.audit_event = std::string(transition.audit_event);
-  change.audit_detail_json =
-      audit_detail(delivery.state, change.to_state, attempts, summary,
-                   failure != nullptr ? failure->failure_class : std::string_view());
+  pg::DeliveryChange change = change_for(delivery, *from, transition, failure);
+  const int attempts = attempts_after(transition, delivery.attempts);
   const bool in_flight_step = is_in_flight(transition.to);
-  const bool applied = co_await pool_.run([&change, in_flight_step](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    // A step between two in-flight states lost in a crash is only redone (the lease expires and
-    // the delivery is claimed again): it need not wait for the WAL flush.
-    if (in_flight_step) tx.exec0("SET LOCAL synchronous_commit = off");
-    if (!DeliveryRepository::apply(tx, change)) return false;
-    tx.commit();
-    return true;
-  });
-  if (!applied) {
-    log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
-    co_return false;
+  const bool deferred = in_flight_step && (event == DeliveryEvent::patient_resolved ||
+                                           event == DeliveryEvent::documents_ready);
+  if (deferred) {
+    delivery.pending.changes.push_back(std::move(change));
+  } else {
+    const auto durability = in_flight_step ? pg::Durability::unflushed : pg::Durability::flushed;
+    const bool applied = co_await store_.apply(delivery, &change, durability);
+    if (!applied) {
+      log::warn("relay.lease_lost", {{"delivery_id", id_text(delivery.id)}});
+      co_return false;
+    }
   }
   if (transition.to == DeliveryState::dead || transition.to == DeliveryState::retry_wait) {
+    const auto summary =
+        failure != nullptr ? recorded_summary(transition, failure->summary) : std::nullopt;
     log::info(transition.to == DeliveryState::dead ? "relay.delivery_dead" : "relay.delivery_retry",
               {{"delivery_id", id_text(delivery.id)},
                {"attempts", std::to_string(attempts)},
                {"reason", summary.value_or("")}});
   }
-  delivery.state = change.to_state;
+  delivery.state = std::string(to_text(transition.to));
   delivery.attempts = attempts;
-  if (is_in_flight(transition.to)) delivery.lease_renewed_at = std::chrono::steady_clock::now();
-  co_return is_in_flight(transition.to);
+  if (in_flight_step && !deferred) delivery.lease_renewed_at = std::chrono::steady_clock::now();
+  co_return in_flight_step;
 }
 
 awaitable<bool> DeliveryProcessor::fail(pg::ClaimedDelivery& delivery, const Failure& failure) {

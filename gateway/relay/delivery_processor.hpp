@@ -1,5 +1,6 @@
 // Relays one claimed delivery to Metriport: resolve the patient, upload its documents once, send
-// each planned part through the pacer, record Metriport's ids; every step is a guarded transition.
+// each planned part through the pacer, record Metriport's ids; every step is a guarded transition,
+// and the steps before a send are stored with the send's own durable record (one commit).
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "adapters/metriport/metriport_client.hpp"
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
+#include "adapters/postgres/relay_store.hpp"
 #include "gateway/metrics/relay_metrics.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 #include "gateway/relay/pause_gate.hpp"
@@ -34,13 +36,20 @@ struct ProcessorSettings {
 class DeliveryProcessor {
  public:
   // metrics hears of pacer waits and of messages turning Sent; it must outlive the processor.
-  DeliveryProcessor(pg::ConnectionPool& pool, metriport::MetriportClient& client,
-                    SharedPacer& pacer, PauseGate& pauses, ProcessorSettings settings,
-                    const std::atomic<bool>& stopping, metrics::RelayMetrics& metrics);
+  // pool is for the status applier (webhooks that came before the send's answer); every other
+  // database step goes through store.
+  DeliveryProcessor(pg::RelayStore& store, pg::ConnectionPool& pool,
+                    metriport::MetriportClient& client, SharedPacer& pacer, PauseGate& pauses,
+                    ProcessorSettings settings, const std::atomic<bool>& stopping,
+                    metrics::RelayMetrics& metrics);
 
   // Runs the delivery as far as it can go now. Never throws: an unexpected error is recorded as a
   // transient failure of the delivery (and logged with its id).
   boost::asio::awaitable<void> process(pg::ClaimedDelivery& delivery);
+
+  // Hands back a claimed delivery this process will not work on (shutting down): to retry_wait at
+  // once, no attempt counted.
+  boost::asio::awaitable<void> hand_back(pg::ClaimedDelivery& delivery);
 
  private:
   // reason goes to deliveries.last_error (operators); summary (step, outcome, HTTP status, never
@@ -61,6 +70,8 @@ class DeliveryProcessor {
   boost::asio::awaitable<bool> upload_document(pg::ClaimedDelivery& delivery,
                                                const DocumentKey& key);
   boost::asio::awaitable<bool> send_part(pg::ClaimedDelivery& delivery, const PlannedSend& part);
+  // Stores the steps taken in memory (an unflushed commit), before a path that needs them stored.
+  boost::asio::awaitable<bool> store_pending(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<std::optional<std::string>> find_earlier_send(
       pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
       const metriport::SendRequest& request);
@@ -69,12 +80,13 @@ class DeliveryProcessor {
   // in this process's view.
   boost::asio::awaitable<std::optional<SendSlot>> wait_for_send_slot(pg::ClaimedDelivery& delivery);
   boost::asio::awaitable<std::optional<metriport::CallResult<metriport::MessageRecord>>> make_send(
-      pg::ClaimedDelivery& delivery, const pg::DeliverySendRow& send,
-      const metriport::SendRequest& request, const SendSlot& slot);
+      pg::ClaimedDelivery& delivery, int part, const metriport::SendRequest& request,
+      const SendSlot& slot);
   boost::asio::awaitable<void> report_to_pacer(
       const SendSlot& slot, const metriport::CallResult<metriport::MessageRecord>& answer);
   // Every part has its Metriport id: accepted, then settled at once if webhooks came first.
   boost::asio::awaitable<void> accept(pg::ClaimedDelivery& delivery);
+  boost::asio::awaitable<void> settle(pg::ClaimedDelivery& delivery);
   // When a pause covers the delivery's vendor: hands it back to the queue (no attempt counted)
   // and answers true.
   boost::asio::awaitable<bool> hand_back_if_paused(pg::ClaimedDelivery& delivery);
@@ -85,8 +97,10 @@ class DeliveryProcessor {
                                                const std::string& metriport_message_id,
                                                bool adopted);
 
-  // Applies the state machine's transition for event and stores it; false when it is not allowed
-  // or the lease was lost (the caller stops working on the delivery).
+  // Applies the state machine's transition for event and stores it (with the pending steps); false
+  // when it is not allowed or the lease was lost (the caller stops working on the delivery). A
+  // step between two in-flight states before the first send (patient resolved, documents ready)
+  // is only added to the pending steps: stored with the next transaction.
   // GCC 12 can destroy a temporary argument of an awaited coroutine twice: callers pass named
   // Failure objects, by pointer or reference, never temporaries.
   boost::asio::awaitable<bool> move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
@@ -100,7 +114,11 @@ class DeliveryProcessor {
 
   metriport::SendRequest request_for(const pg::ClaimedDelivery& delivery,
                                      const PlannedSend& part) const;
+  // The change for an allowed transition of this delivery (failure may be null).
+  pg::DeliveryChange change_for(const pg::ClaimedDelivery& delivery, DeliveryState from,
+                                const Transition& transition, const Failure* failure) const;
 
+  pg::RelayStore& store_;
   pg::ConnectionPool& pool_;
   metriport::MetriportClient& client_;
   SharedPacer& pacer_;

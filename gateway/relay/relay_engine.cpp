@@ -1,5 +1,6 @@
-// RelayEngine: N worker loops (claim, relay, repeat; sleep on the wake signal when idle), a reaper
-// returning expired leases through the state machine, and the webhook applier and reconciler.
+// RelayEngine: N worker loops (take a claimed delivery, relay it, repeat; one claim at a time takes
+// a batch for the next workers; sleep on the wake signal when idle), a reaper returning expired
+// leases through the state machine, and the webhook applier and reconciler.
 #include "gateway/relay/relay_engine.hpp"
 
 #include <unistd.h>
@@ -11,9 +12,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/relay/delivery_change.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 #include "gateway/relay/loop_failure_reason.hpp"
@@ -23,6 +24,8 @@ namespace relay::engine {
 namespace {
 
 constexpr int reap_batch = 100;
+// The most deliveries one claim takes (one commit for all of them); never more than the workers.
+constexpr int max_claim_batch = 8;
 
 metriport::ClientSettings client_settings(const config::MetriportSettings& metriport) {
   metriport::ClientSettings settings;
@@ -80,13 +83,15 @@ RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Co
       pool_(config.database.url, relay_pool_size(config),
             &metrics.pool("relay", relay_pool_size(config))),
       client_(executor, client_settings(config.metriport), &metrics.metriport()),
+      store_(pool_),
       pacer_(pool_, pacer_settings(config)),
       pauses_(pool_),
       listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }),
       webhooks_(pool_, wake_, stopping_, settings_, metrics_, instance_),
       reconciler_(pool_, client_, webhooks_, wake_, stopping_, settings_, metrics_, instance_) {
-  processor_ = std::make_unique<DeliveryProcessor>(
-      pool_, client_, pacer_, pauses_, processor_settings(config, instance_), stopping_, metrics_);
+  processor_ = std::make_unique<DeliveryProcessor>(store_, pool_, client_, pacer_, pauses_,
+                                                   processor_settings(config, instance_), stopping_,
+                                                   metrics_);
 }
 
 RelayEngine::~RelayEngine() {
@@ -96,19 +101,23 @@ RelayEngine::~RelayEngine() {
 
 void RelayEngine::start() {
   listener_.start();
-  const auto spawn = [this](boost::asio::awaitable<void> loop) {
+  const auto spawn = [this](boost::asio::awaitable<void> loop, bool worker) {
     ++running_loops_;
+    if (worker) ++running_workers_;
     // Each loop on its own strand: the wake signal cancels a parked loop's timer through it.
     boost::asio::co_spawn(boost::asio::make_strand(executor_), std::move(loop),
-                          [this](std::exception_ptr error) {
+                          [this, worker](std::exception_ptr error) {
                             if (error) log::error("relay.loop_failed", {{"instance", instance_}});
+                            if (worker) --running_workers_;
                             worker_finished();
                           });
   };
-  for (int i = 0; i < settings_.workers; ++i) spawn(worker_loop());
-  spawn(reaper_loop());
-  spawn(webhooks_.run());
-  spawn(reconciler_.run());
+  for (int i = 0; i < settings_.workers; ++i) spawn(worker_loop(), true);
+  // The pacer's collected answers are stored until the last worker has returned.
+  spawn(pacer_.run(stopping_, [this] { return running_workers_ == 0; }), false);
+  spawn(reaper_loop(), false);
+  spawn(webhooks_.run(), false);
+  spawn(reconciler_.run(), false);
   log::info("relay.started",
             {{"instance", instance_}, {"workers", std::to_string(settings_.workers)}});
 }
@@ -139,40 +148,58 @@ void RelayEngine::worker_finished() {
 boost::asio::awaitable<void> RelayEngine::worker_loop() {
   while (!stopping_) {
     const auto ticket = wake_.ticket();  // taken before looking, so no wake-up falls in between
-    std::optional<pg::ClaimedDelivery> claimed;
-    bool claim_failed = false;
-    try {
-      claimed = co_await claim_one();
-    } catch (const std::exception& failure) {
-      log::error("relay.claim_failed",
-                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
-      claim_failed = true;
+    std::optional<pg::ClaimedDelivery> next = take_claimed();
+    if (!next) {
+      bool claim_failed = false;
+      try {
+        next = co_await claim_batch();
+      } catch (const std::exception& failure) {
+        log::error("relay.claim_failed",
+                   {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
+        claim_failed = true;
+      }
+      if (claim_failed || !next) {
+        co_await wake_.wait_for(settings_.poll_interval, ticket);
+        continue;
+      }
     }
-    if (claim_failed || !claimed) {
-      co_await wake_.wait_for(settings_.poll_interval, ticket);
-      continue;
-    }
-    co_await processor_->process(*claimed);
+    co_await processor_->process(*next);
   }
+  // Claimed by this process and not started: handed back for whoever runs next.
+  while (auto left = take_claimed()) co_await processor_->hand_back(*left);
 }
 
-boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> RelayEngine::claim_one() {
-  const std::string lease_token = instance_ + ":" + std::to_string(++claims_);
-  co_return co_await pool_.run([this, &lease_token](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    // A claim lost in a crash only returns the delivery to the queue: no need to wait for the
-    // flush.
-    tx.exec0("SET LOCAL synchronous_commit = off");
-    auto delivery = pg::DeliveryRepository::claim_next(tx, lease_token, settings_.lease);
-    if (delivery) {
-      pg::append_audit_event(
-          tx, {"relay:" + instance_, "delivery", std::to_string(delivery->id), "delivery.claimed",
-               "{\"from\":\"" + delivery->previous_state + "\",\"to\":\"resolving\",\"attempts\":" +
-                   std::to_string(delivery->attempts) + "}"});
+std::optional<pg::ClaimedDelivery> RelayEngine::take_claimed() {
+  std::lock_guard lock(claimed_mutex_);
+  if (claimed_.empty()) return std::nullopt;
+  std::optional<pg::ClaimedDelivery> next(std::move(claimed_.front()));
+  claimed_.pop_front();
+  return next;
+}
+
+boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> RelayEngine::claim_batch() {
+  std::optional<pg::ClaimedDelivery> mine;
+  // One claim at a time per process: the others wait for its batch (woken when it lands).
+  if (claiming_.exchange(true)) co_return mine;
+  struct Release {
+    std::atomic<bool>& flag;
+    ~Release() { flag = false; }
+  } release{claiming_};
+  const std::string token_prefix = instance_ + ":" + std::to_string(++claims_) + ":";
+  const std::string actor = "relay:" + instance_;
+  const int limit = std::clamp(settings_.workers, 1, max_claim_batch);
+  auto batch = co_await store_.claim(token_prefix, limit, settings_.lease,
+                                     settings_.patient_cache_ttl, actor);
+  if (batch.empty()) co_return mine;
+  mine = std::move(batch.front());
+  if (batch.size() > 1) {
+    {
+      std::lock_guard lock(claimed_mutex_);
+      for (std::size_t i = 1; i < batch.size(); ++i) claimed_.push_back(std::move(batch[i]));
     }
-    tx.commit();
-    return delivery;
-  });
+    wake_.notify_all();
+  }
+  co_return mine;
 }
 
 boost::asio::awaitable<void> RelayEngine::reaper_loop() {
@@ -198,34 +225,27 @@ boost::asio::awaitable<void> RelayEngine::reaper_loop() {
 boost::asio::awaitable<int> RelayEngine::reap_expired_leases() {
   const int max_attempts = settings_.max_attempts;
   const std::string actor = "relay:" + instance_;
-  co_return co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    const auto expired = pg::DeliveryRepository::lock_expired_leases(tx, reap_batch);
-    for (const auto& delivery : expired) {
-      const auto state = parse_delivery_state(delivery.state);
-      if (!state) continue;
-      const Transition transition =
-          next(*state, DeliveryEvent::lease_expired, {delivery.attempts, max_attempts});
-      if (!transition.allowed) continue;
-      pg::DeliveryChange change;
-      change.delivery_id = delivery.id;
-      change.from_state = delivery.state;
-      change.to_state = std::string(to_text(transition.to));
-      change.lease = pg::LeaseChange::release;
-      change.count_attempt = transition.actions.count_attempt;
-      change.retry_delay = std::chrono::microseconds(0);
-      change.reason = "lease expired: the instance relaying it stopped or stalled";
-      change.actor = actor;
-      change.audit_event = std::string(transition.audit_event);
-      change.audit_detail_json = "{\"from\":\"" + delivery.state + "\",\"to\":\"" +
-                                 change.to_state + "\",\"reason\":\"lease expired\"}";
-      pg::DeliveryRepository::apply(tx, change);
-      log::warn("relay.lease_expired",
-                {{"delivery_id", std::to_string(delivery.id)}, {"to", change.to_state}});
-    }
-    tx.commit();
-    return static_cast<int>(expired.size());
-  });
+  const pg::RelayStore::ExpiryDecision decide =
+      [&](const pg::ExpiredLease& delivery) -> std::optional<pg::DeliveryChange> {
+    const auto state = parse_delivery_state(delivery.state);
+    if (!state) return std::nullopt;
+    const Transition transition =
+        next(*state, DeliveryEvent::lease_expired, {delivery.attempts, max_attempts});
+    if (!transition.allowed) return std::nullopt;
+    ChangeContext context;
+    context.delivery_id = delivery.id;
+    context.from = *state;
+    context.attempts = delivery.attempts;
+    context.actor = actor;
+    // The transition's note ("lease expired") prefixes both.
+    context.reason = "the instance relaying it stopped or stalled";
+    context.summary = context.reason;
+    context.retry_delay = std::chrono::microseconds(0);
+    log::warn("relay.lease_expired", {{"delivery_id", std::to_string(delivery.id)},
+                                      {"to", std::string(to_text(transition.to))}});
+    return build_change(transition, context);
+  };
+  co_return co_await store_.reap_expired(reap_batch, decide);
 }
 
 }  // namespace relay::engine

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "adapters/metriport/metriport_client.hpp"
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/relay_store.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/relay/delivery_processor.hpp"
@@ -43,7 +45,10 @@ class RelayEngine {
 
  private:
   boost::asio::awaitable<void> worker_loop();
-  boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> claim_one();
+  // Claims a batch (when no other claim of this process is under way): answers the first, queues
+  // the rest for the next workers.
+  boost::asio::awaitable<std::optional<pg::ClaimedDelivery>> claim_batch();
+  std::optional<pg::ClaimedDelivery> take_claimed();
   boost::asio::awaitable<void> reaper_loop();
   boost::asio::awaitable<int> reap_expired_leases();
   void worker_finished();
@@ -54,6 +59,7 @@ class RelayEngine {
   metrics::RelayMetrics& metrics_;
   pg::ConnectionPool pool_;
   metriport::MetriportClient client_;
+  pg::RelayStore store_;
   SharedPacer pacer_;
   PauseGate pauses_;
   WakeSignal wake_;
@@ -63,7 +69,11 @@ class RelayEngine {
   Reconciler reconciler_;
   std::unique_ptr<DeliveryProcessor> processor_;
   std::atomic<int> running_loops_{0};
+  std::atomic<int> running_workers_{0};
   std::atomic<std::uint64_t> claims_{0};  // numbers this process's claims (lease tokens)
+  std::atomic<bool> claiming_{false};     // a claim of this process is under way
+  std::mutex claimed_mutex_;
+  std::deque<pg::ClaimedDelivery> claimed_;  // claimed in a batch, not taken by a worker yet
   std::function<void()> on_stopped_;
   std::mutex stop_mutex_;
 };

@@ -1,16 +1,21 @@
 // The send pacer shared by every gateway process: the pure pacer's state lives in one PostgreSQL
-// row (relay_pacer), locked for the few microseconds each reservation or answer takes.
+// row (relay_pacer), locked once per send: answers ride on the process's next reservation.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
+#include "adapters/postgres/pacer_store.hpp"
 #include "gateway/relay/send_pacer.hpp"
 
 namespace relay::engine {
@@ -22,6 +27,8 @@ struct PacerSettings {
   // process never answered stop counting as in flight.
   std::chrono::seconds stale_in_flight{120};
   std::string account = "metriport";
+  // Answers not carried by a reservation are stored at most this late.
+  std::chrono::milliseconds answer_flush{20};
 };
 
 // The pure pacer's state and its stored row, field by field.
@@ -35,28 +42,56 @@ struct SendSlot {
   std::int64_t grant_id = 0;
 };
 
+// How one granted send ended, applied to the pure pacer with the time it ended.
+struct PacerAnswer {
+  enum class Kind { answered, rate_limited, unanswered };
+  Kind kind = Kind::unanswered;
+  std::int64_t grant_id = 0;
+  std::int64_t at_micros = 0;
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> remaining;
+  std::optional<std::int64_t> reset_seconds;
+  std::optional<std::int64_t> retry_after_micros;
+};
+
+// Applies answers in order, each at its own time (a header's window end is measured from when the
+// answer came, not from when it is stored).
+void apply_answers(PacerState& state, const std::vector<PacerAnswer>& answers);
+
 class SharedPacer {
  public:
   SharedPacer(pg::ConnectionPool& pool, PacerSettings settings);
 
-  // Takes a send slot when the pacer allows one now; otherwise says when to ask again.
+  // Takes a send slot when the pacer allows one now; otherwise says when to ask again. Stores the
+  // answers this process has collected since its last update in the same transaction.
   boost::asio::awaitable<SendSlot> reserve();
   // The send's answer: RateLimit-* headers adapt the pacer (limit, remaining, reset seconds).
+  // Collected; stored with the next reservation or by run() within answer_flush.
   boost::asio::awaitable<void> answered(const SendSlot& slot, std::optional<int> limit,
                                         std::optional<int> remaining,
                                         std::optional<std::int64_t> reset_seconds);
-  // A 429: no send until Retry-After (or the window's end when absent).
+  // A 429: no send until Retry-After (or the window's end when absent). Stored at once.
   boost::asio::awaitable<void> rate_limited(const SendSlot& slot,
                                             std::optional<std::chrono::milliseconds> retry_after);
-  // The send got no answer (network failure, ambiguous outcome) or was never made.
+  // The send got no answer (network failure, ambiguous outcome) or was never made. Collected.
   boost::asio::awaitable<void> unanswered(const SendSlot& slot);
 
- private:
-  template <class Change>
-  boost::asio::awaitable<void> update(std::int64_t answered_grant, Change change);
+  // Stores collected answers every answer_flush; returns once stopping is set and workers_done()
+  // says no worker can answer any more, after a last store.
+  boost::asio::awaitable<void> run(const std::atomic<bool>& stopping,
+                                   std::function<bool()> workers_done);
 
-  pg::ConnectionPool& pool_;
+ private:
+  void collect(PacerAnswer answer);
+  // One transaction: the collected answers, then a reservation when slot is not null.
+  boost::asio::awaitable<void> update(SendSlot* slot);
+  boost::asio::awaitable<void> flush();
+
+  pg::PacerStore store_;
   PacerSettings settings_;
+  pg::PacerAccount account_;
+  std::mutex mutex_;
+  std::vector<PacerAnswer> answers_;
 };
 
 }  // namespace relay::engine

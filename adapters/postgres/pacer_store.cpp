@@ -1,0 +1,31 @@
+// PacerStore::update: the pacer row is rebuilt from Metriport's answers anyway, so these commits
+// skip the WAL flush; the row lock is held only for the statements below, never across a request.
+#include "adapters/postgres/pacer_store.hpp"
+
+#include "adapters/postgres/pacer_repository.hpp"
+
+namespace relay::pg {
+
+PacerStore::PacerStore(ConnectionPool& pool) : pool_(pool) {}
+
+boost::asio::awaitable<std::optional<std::int64_t>> PacerStore::update(
+    const PacerAccount& account, const std::vector<std::int64_t>& answered_grants,
+    const PacerDecision& decide) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+    pqxx::work tx(connection);
+    tx.exec0("SET LOCAL synchronous_commit = off");
+    auto row =
+        PacerRepository::lock_pacer(tx, account.name, account.send_limit, account.window_micros);
+    // Counted before this call's answers are removed, so the pure pacer's own decrement per
+    // answer applies to exactly those sends.
+    const auto live = PacerRepository::live_pacer_grants(tx, account.name, account.stale_grant);
+    if (!answered_grants.empty()) PacerRepository::remove_pacer_grants(tx, answered_grants);
+    std::optional<std::int64_t> grant;
+    if (decide(row, live)) grant = PacerRepository::add_pacer_grant(tx, account.name);
+    PacerRepository::store_pacer(tx, account.name, row);
+    tx.commit();
+    return grant;
+  });
+}
+
+}  // namespace relay::pg

@@ -1,0 +1,405 @@
+// RelayStore: each method is one transaction on a pool connection; the SQL it adds to
+// DeliveryRepository's is the batch claim and the batch reads of what a claim needs.
+#include "adapters/postgres/relay_store.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "adapters/postgres/array_literal.hpp"
+#include "adapters/postgres/delivery_repository.hpp"
+#include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/message_rows.hpp"
+
+namespace relay::pg {
+namespace {
+
+using boost::asio::awaitable;
+
+// Each vendor's first claimable deliveries (its own index, read without locks) are ranked across
+// vendors: priority first, then the vendors take turns (each one's n-th delivery of a priority
+// before anyone's (n+1)-th), then whose turn is oldest, then age. Only the chosen rows are locked
+// (SKIP LOCKED, so concurrent claimers take the next ones); locking inside the LATERAL would hold
+// every vendor's best rows and make other claimers skip a High delivery for a Normal one. Vendors
+// under a pause (relay_pauses: theirs or the global one) are left out, read at every claim. The
+// patient's Metriport id comes from the delivery, else from a fresh patient_cache entry.
+constexpr const char* delivery_claim_batch = R"sql(
+WITH ranked AS (
+  SELECT c.id, c.priority, c.created_at, t.last_claimed_at,
+         row_number() OVER (PARTITION BY v.id, c.priority ORDER BY c.created_at, c.id) AS turn
+  FROM vendors v
+  LEFT JOIN relay_vendor_turns t ON t.vendor_id = v.id
+  CROSS JOIN LATERAL (
+    SELECT d.id, d.priority, d.created_at
+    FROM deliveries d
+    WHERE d.vendor_id = v.id
+      AND (d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now()))
+    ORDER BY d.priority DESC, d.created_at, d.id
+    LIMIT 64) c
+  WHERE NOT EXISTS (SELECT 1 FROM relay_pauses p WHERE p.vendor_id IS NULL OR p.vendor_id = v.id)),
+candidate AS (
+  SELECT d.id, d.state
+  FROM deliveries d
+  JOIN ranked r ON r.id = d.id
+  WHERE d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now())
+  ORDER BY r.priority DESC, r.turn, r.last_claimed_at NULLS FIRST, r.created_at, r.id
+  LIMIT $3
+  FOR UPDATE OF d SKIP LOCKED)
+UPDATE deliveries d
+SET state = 'resolving', locked_by = $1 || d.id::text,
+    locked_until = clock_timestamp() + $2::integer * interval '1 second', updated_at = now()
+FROM candidate
+WHERE d.id = candidate.id
+RETURNING d.id, d.message_id::text, d.vendor_id, candidate.state, d.attempts,
+          d.patient_external_id,
+          coalesce(d.metriport_patient_id,
+                   (SELECT pc.metriport_patient_id FROM patient_cache pc
+                    WHERE pc.external_id = d.patient_external_id
+                      AND pc.resolved_at > now() - $4::integer * interval '1 second')),
+          d.locked_by, d.priority, (extract(epoch FROM d.created_at) * 1000000)::bigint)sql";
+
+// One turn per vendor per claim, not per delivery: the row stops being a hot spot.
+constexpr const char* vendor_turns_taken = R"sql(
+INSERT INTO relay_vendor_turns (vendor_id, last_claimed_at)
+SELECT vendor_id, clock_timestamp() FROM unnest($1::bigint[]) AS vendor_id
+ON CONFLICT (vendor_id) DO UPDATE SET last_claimed_at = excluded.last_claimed_at)sql";
+
+constexpr const char* claimed_messages = R"sql(
+SELECT m.id::text, m.external_id, m.relay_subject, m.relay_body, m.destination,
+       array_to_string(m.intended_recipient_npi, ',')
+FROM messages m WHERE m.id = ANY($1::uuid[]))sql";
+
+constexpr const char* claimed_attachments = R"sql(
+SELECT message_id::text, id, position, file_name, content_type, size_bytes
+FROM attachments WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, position)sql";
+
+constexpr const char* claimed_sends = R"sql(
+SELECT delivery_id, id, part, parts, metriport_message_id, status,
+       (extract(epoch FROM first_attempt_at) * 1000000)::bigint
+FROM delivery_sends WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id, part)sql";
+
+constexpr const char* claimed_documents = R"sql(
+SELECT delivery_id, id, attachment_id, metriport_document_id, uploaded_at IS NOT NULL
+FROM delivery_documents WHERE delivery_id = ANY($1::bigint[])
+ORDER BY delivery_id, attachment_id NULLS FIRST)sql";
+
+constexpr const char* claims_audited = R"sql(
+INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
+SELECT $1, 'delivery', claimed.id, 'delivery.claimed', claimed.detail::jsonb
+FROM unnest($2::text[], $3::text[]) AS claimed(id, detail))sql";
+
+// The patient's Metriport id, on the delivery (kept while this claim holds it).
+constexpr const char* delivery_patient_stored = R"sql(
+UPDATE deliveries SET metriport_patient_id = $2, updated_at = now()
+WHERE id = $1 AND locked_by = $3)sql";
+
+// After the id is recorded: webhook events stored for it and not applied yet; the delivery's
+// parts all final (webhooks confirmed them before the answer).
+constexpr const char* webhooks_unapplied_for = R"sql(
+SELECT EXISTS (SELECT 1 FROM webhook_events
+               WHERE metriport_message_id = $1 AND applied_at IS NULL))sql";
+
+constexpr const char* sends_all_final = R"sql(
+SELECT bool_and(status IN ('completed', 'failed')) FROM delivery_sends WHERE delivery_id = $1)sql";
+
+constexpr const char* sends_all_recorded = R"sql(
+SELECT bool_and(metriport_message_id IS NOT NULL) FROM delivery_sends WHERE delivery_id = $1)sql";
+
+void set_unflushed(pqxx::work& tx) {
+  tx.exec0("SET LOCAL synchronous_commit = off");
+}
+
+std::string bigint_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (const auto value : values) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(value);
+  }
+  return out + "}";
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string claim_detail(const ClaimedDelivery& delivery) {
+  return boost::json::serialize(boost::json::object{
+      {"from", delivery.previous_state}, {"to", "resolving"}, {"attempts", delivery.attempts}});
+}
+
+// Stores pending steps in tx; false when a guarded change found the delivery moved on. The
+// patient's id rides on the first state change (one row version), else is stored on its own.
+bool store_pending(pqxx::work& tx, const PendingSteps& pending, std::int64_t delivery_id,
+                   const std::string& lease_token) {
+  if (pending.metriport_patient_id && pending.cache_patient) {
+    DeliveryRepository::cache_patient(tx, pending.patient_external_id,
+                                      *pending.metriport_patient_id);
+  }
+  if (pending.metriport_patient_id && pending.changes.empty()) {
+    tx.exec_params0(delivery_patient_stored, delivery_id, *pending.metriport_patient_id,
+                    lease_token);
+  }
+  if (pending.ensure_parts)
+    DeliveryRepository::ensure_sends(tx, delivery_id, *pending.ensure_parts);
+  bool first = true;
+  for (const auto& change : pending.changes) {
+    if (first && pending.metriport_patient_id) {
+      DeliveryChange with_patient = change;
+      with_patient.metriport_patient_id = pending.metriport_patient_id;
+      if (!DeliveryRepository::apply(tx, with_patient)) return false;
+    } else if (!DeliveryRepository::apply(tx, change)) {
+      return false;
+    }
+    first = false;
+  }
+  return true;
+}
+
+struct ClaimRow {
+  double priority = 0;
+  std::int64_t created_micros = 0;
+};
+
+void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
+  std::vector<std::string> message_ids;
+  std::vector<std::int64_t> delivery_ids;
+  std::map<std::string, std::vector<ClaimedDelivery*>> by_message;
+  std::map<std::int64_t, ClaimedDelivery*> by_id;
+  for (auto& delivery : claimed) {
+    if (by_message[delivery.message_id].empty()) message_ids.push_back(delivery.message_id);
+    by_message[delivery.message_id].push_back(&delivery);
+    delivery_ids.push_back(delivery.id);
+    by_id[delivery.id] = &delivery;
+  }
+  const std::string messages = text_array_literal(message_ids);
+  for (const auto& row : tx.exec_params(claimed_messages, messages)) {
+    for (auto* delivery : by_message[row[0].as<std::string>()]) {
+      delivery->message_external_id = row[1].as<std::string>();
+      delivery->relay_subject = row[2].as<std::string>();
+      delivery->relay_body = nullable<std::string>(row[3]);
+      delivery->destination = row[4].as<std::string>();
+      delivery->intended_recipient_npi = split_commas(row[5].as<std::string>(""));
+    }
+  }
+  for (const auto& row : tx.exec_params(claimed_attachments, messages)) {
+    for (auto* delivery : by_message[row[0].as<std::string>()]) {
+      delivery->attachments.push_back({row[1].as<std::int64_t>(), row[2].as<int>(),
+                                       row[3].as<std::string>(), row[4].as<std::string>(),
+                                       row[5].as<std::int64_t>()});
+    }
+  }
+  const std::string deliveries = bigint_array(delivery_ids);
+  for (const auto& row : tx.exec_params(claimed_sends, deliveries)) {
+    by_id[row[0].as<std::int64_t>()]->sends.push_back(
+        {row[1].as<std::int64_t>(), row[2].as<int>(), row[3].as<int>(),
+         nullable<std::string>(row[4]), row[5].as<std::string>(), nullable<std::int64_t>(row[6])});
+  }
+  for (const auto& row : tx.exec_params(claimed_documents, deliveries)) {
+    by_id[row[0].as<std::int64_t>()]->documents.push_back(
+        {row[1].as<std::int64_t>(), nullable<std::int64_t>(row[2]), row[3].as<std::string>(),
+         row[4].as<bool>()});
+  }
+}
+
+}  // namespace
+
+RelayStore::RelayStore(ConnectionPool& pool) : pool_(pool) {}
+
+awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& token_prefix,
+                                                          int limit, std::chrono::seconds lease,
+                                                          std::chrono::seconds patient_cache_ttl,
+                                                          const std::string& actor) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    set_unflushed(tx);  // a claim lost in a crash only returns the deliveries to the queue
+    std::vector<ClaimedDelivery> claimed;
+    std::vector<std::pair<ClaimRow, std::size_t>> order;
+    const auto rows =
+        tx.exec_params(delivery_claim_batch, token_prefix, static_cast<int>(lease.count()), limit,
+                       static_cast<int>(patient_cache_ttl.count()));
+    if (rows.empty()) {
+      tx.commit();
+      return claimed;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    std::set<std::int64_t> vendors;
+    for (const auto& row : rows) {
+      ClaimedDelivery delivery;
+      delivery.id = row[0].as<std::int64_t>();
+      delivery.message_id = row[1].as<std::string>();
+      delivery.vendor_id = row[2].as<std::int64_t>();
+      delivery.previous_state = row[3].as<std::string>();
+      delivery.state = "resolving";
+      delivery.attempts = row[4].as<int>();
+      delivery.patient_external_id = row[5].as<std::string>();
+      delivery.metriport_patient_id = nullable<std::string>(row[6]);
+      delivery.lease_token = row[7].as<std::string>();
+      delivery.lease_renewed_at = now;
+      order.push_back({{row[8].as<double>(), row[9].as<std::int64_t>()}, claimed.size()});
+      vendors.insert(delivery.vendor_id);
+      claimed.push_back(std::move(delivery));
+    }
+    tx.exec_params0(vendor_turns_taken,
+                    bigint_array(std::vector<std::int64_t>(vendors.begin(), vendors.end())));
+    load_claimed(tx, claimed);
+    std::vector<std::string> ids;
+    std::vector<std::string> details;
+    for (const auto& delivery : claimed) {
+      ids.push_back(std::to_string(delivery.id));
+      details.push_back(claim_detail(delivery));
+    }
+    tx.exec_params0(claims_audited, actor, text_array_literal(ids), text_array_literal(details));
+    tx.commit();
+    // Most urgent first (the workers take them in this order), then oldest.
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      if (a.first.priority != b.first.priority) return a.first.priority > b.first.priority;
+      return a.first.created_micros < b.first.created_micros;
+    });
+    std::vector<ClaimedDelivery> sorted;
+    sorted.reserve(claimed.size());
+    for (const auto& entry : order) sorted.push_back(std::move(claimed[entry.second]));
+    return sorted;
+  });
+}
+
+awaitable<bool> RelayStore::apply(ClaimedDelivery& delivery, const DeliveryChange* change,
+                                  Durability durability) {
+  const bool applied = co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    if (durability == Durability::unflushed) set_unflushed(tx);
+    if (!store_pending(tx, delivery.pending, delivery.id, delivery.lease_token)) return false;
+    if (change != nullptr && !DeliveryRepository::apply(tx, *change)) return false;
+    tx.commit();
+    return true;
+  });
+  if (applied) delivery.pending = PendingSteps{};
+  co_return applied;
+}
+
+awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
+    ClaimedDelivery& delivery, const SendStart& start) {
+  const PendingSteps& pending = delivery.pending;
+  auto sends = co_await pool_.run(
+      [&](pqxx::connection& connection) -> std::optional<std::vector<DeliverySendRow>> {
+        pqxx::work tx(connection);
+        if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) return std::nullopt;
+        auto rows = DeliveryRepository::sends_of(tx, start.delivery_id);
+        const auto part = std::find_if(rows.begin(), rows.end(),
+                                       [&](const auto& send) { return send.part == start.part; });
+        if (part == rows.end()) return std::nullopt;
+        if (!DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
+                                                   start.lease_token, start.lease)) {
+          return std::nullopt;
+        }
+        append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
+                                "delivery.send_started", start.audit_detail_json});
+        tx.commit();
+        part->status = "sending";
+        return rows;
+      });
+  if (sends) delivery.pending = PendingSteps{};
+  co_return sends;
+}
+
+awaitable<SendRecorded> RelayStore::record_send(const SendRecord& record) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    SendRecorded result;
+    if (!DeliveryRepository::mark_send_accepted(tx, record.send_id, record.metriport_message_id)) {
+      return result;
+    }
+    result.recorded = true;
+    append_audit_event(tx, {record.actor, "delivery", std::to_string(record.delivery_id),
+                            record.audit_event, record.audit_detail_json});
+    if (record.accept &&
+        tx.exec_params1(sends_all_recorded, record.delivery_id)[0].as<bool>(false)) {
+      result.accepted = DeliveryRepository::apply(tx, *record.accept);
+      if (result.accepted) {
+        result.settle_now = tx.exec_params1(sends_all_final, record.delivery_id)[0].as<bool>(false);
+      }
+    }
+    result.webhooks_waiting =
+        tx.exec_params1(webhooks_unapplied_for, record.metriport_message_id)[0].as<bool>();
+    tx.commit();
+    return result;
+  });
+}
+
+awaitable<void> RelayStore::mark_send_pending(std::int64_t delivery_id, std::int64_t send_id,
+                                              const std::string& lease_token) {
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    DeliveryRepository::mark_send_pending(tx, delivery_id, send_id, lease_token);
+    tx.commit();
+  });
+}
+
+awaitable<bool> RelayStore::extend_lease(std::int64_t delivery_id, const std::string& lease_token,
+                                         std::chrono::seconds lease) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    const bool held = DeliveryRepository::extend_lease(tx, delivery_id, lease_token, lease);
+    tx.commit();
+    return held;
+  });
+}
+
+awaitable<bool> RelayStore::is_known_message_id(const std::string& metriport_message_id) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return DeliveryRepository::is_known_message_id(tx, metriport_message_id);
+  });
+}
+
+awaitable<std::string> RelayStore::attachment_content(std::int64_t attachment_id) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return DeliveryRepository::attachment_content(tx, attachment_id);
+  });
+}
+
+awaitable<void> RelayStore::record_document(std::int64_t delivery_id,
+                                            const std::optional<std::int64_t>& attachment_id,
+                                            const std::string& metriport_document_id) {
+  co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    DeliveryRepository::record_document(tx, delivery_id, attachment_id, metriport_document_id);
+    tx.commit();
+  });
+}
+
+awaitable<std::vector<DeliveryDocumentRow>> RelayStore::mark_document_uploaded(
+    std::int64_t delivery_id, const std::optional<std::int64_t>& attachment_id,
+    const std::string& metriport_document_id) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    DeliveryRepository::mark_document_uploaded(tx, delivery_id, attachment_id,
+                                               metriport_document_id);
+    auto documents = DeliveryRepository::documents_of(tx, delivery_id);
+    tx.commit();
+    return documents;
+  });
+}
+
+awaitable<int> RelayStore::reap_expired(int limit, const ExpiryDecision& decide) {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    const auto expired = DeliveryRepository::lock_expired_leases(tx, limit);
+    for (const auto& delivery : expired) {
+      if (const auto change = decide(delivery)) DeliveryRepository::apply(tx, *change);
+    }
+    tx.commit();
+    return static_cast<int>(expired.size());
+  });
+}
+
+}  // namespace relay::pg
