@@ -342,7 +342,7 @@ db_cost_snapshot() {
 db_cost_per() {
   local commits0="${1% *}" lsn0="${1#* }" commits1="${2% *}" lsn1="${2#* }" wal
   wal="$(sql "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')::bigint")"
-  awk -v c="$((commits1 - commits0))" -v w="$wal" -v n="$3" 'BEGIN { printf "%.2f %.0f", c / n, w / n }'
+  awk -v c="$((commits1 - commits0))" -v w="$wal" -v n="$3" 'BEGIN { printf "%.2f %.0f\n", c / n, w / n }'
 }
 
 # --- reference 1: the simulator's own send capacity (wrk, WORKERS connections) ----------------------

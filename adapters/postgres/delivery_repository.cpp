@@ -230,16 +230,20 @@ std::vector<ExpiredLease> DeliveryRepository::lock_expired_leases(pqxx::work& tx
 }
 
 bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
+  if (!update_state(tx, change)) return false;
+  append_audit_event(tx, {change.actor, "delivery", std::to_string(change.delivery_id),
+                          change.audit_event, change.audit_detail_json});
+  return true;
+}
+
+bool DeliveryRepository::update_state(pqxx::work& tx, const DeliveryChange& change) {
   const auto updated = tx.exec_params(
       delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
       change.lease_holder, lease_word(change.lease), change.new_lease_holder,
       static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
       change.retry_delay ? std::optional<std::int64_t>(change.retry_delay->count()) : std::nullopt,
       change.reason, change.stamp_accepted, change.stamp_completed, change.metriport_patient_id);
-  if (updated.empty()) return false;
-  append_audit_event(tx, {change.actor, "delivery", std::to_string(change.delivery_id),
-                          change.audit_event, change.audit_detail_json});
-  return true;
+  return !updated.empty();
 }
 
 bool DeliveryRepository::extend_lease(pqxx::work& tx, std::int64_t delivery_id,
@@ -272,6 +276,10 @@ std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transact
 
 void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts) {
   tx.exec_params0(delivery_sends_ensure, delivery_id, parts);
+}
+
+bool DeliveryRepository::mark_part_started(pqxx::work& tx, std::int64_t send_id) {
+  return tx.exec_params0(delivery_send_started, send_id).affected_rows() == 1;
 }
 
 bool DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t delivery_id,

@@ -29,6 +29,8 @@ class DeliveryRepository {
 
   // Applies a change; false when the guards failed (state moved on, or the lease was lost).
   static bool apply(pqxx::work& tx, const DeliveryChange& change);
+  // The row update of a change alone, without its audit event (the caller writes one for it).
+  static bool update_state(pqxx::work& tx, const DeliveryChange& change);
 
   // Keeps the lease of an in-flight delivery for another `lease`; false when it is not ours now.
   static bool extend_lease(pqxx::work& tx, std::int64_t delivery_id, const std::string& instance,
@@ -47,6 +49,9 @@ class DeliveryRepository {
   // try). False, with nothing changed, when the lease is not ours: the caller must not send.
   static bool mark_send_started(pqxx::work& tx, std::int64_t delivery_id, std::int64_t send_id,
                                 const std::string& lease_token, std::chrono::seconds lease);
+  // The part alone marked 'sending': for a caller that has just taken the lease into 'sending' in
+  // the same transaction (the fence is that change's own guard).
+  static bool mark_part_started(pqxx::work& tx, std::int64_t send_id);
   // The send definitely did not reach Metriport (refused or never written): back to 'pending',
   // only while the delivery is still held by lease_token.
   static void mark_send_pending(pqxx::work& tx, std::int64_t delivery_id, std::int64_t send_id,

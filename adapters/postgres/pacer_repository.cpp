@@ -36,8 +36,8 @@ WHERE account = $1 AND granted_at < clock_timestamp() - $2::integer * interval '
 constexpr const char* pacer_grants_live =
     "SELECT count(*) FROM relay_pacer_grants WHERE account = $1";
 
-constexpr const char* pacer_grant_add =
-    "INSERT INTO relay_pacer_grants (account) VALUES ($1) RETURNING id";
+constexpr const char* pacer_grants_add = R"sql(
+INSERT INTO relay_pacer_grants (account) SELECT $1 FROM generate_series(1, $2) RETURNING id)sql";
 
 constexpr const char* pacer_grants_remove =
     "DELETE FROM relay_pacer_grants WHERE id = ANY($1::bigint[])";
@@ -82,8 +82,14 @@ std::int64_t PacerRepository::live_pacer_grants(pqxx::work& tx, const std::strin
   return tx.exec_params1(pacer_grants_live, account)[0].as<std::int64_t>();
 }
 
-std::int64_t PacerRepository::add_pacer_grant(pqxx::work& tx, const std::string& account) {
-  return tx.exec_params1(pacer_grant_add, account)[0].as<std::int64_t>();
+std::vector<std::int64_t> PacerRepository::add_pacer_grants(pqxx::work& tx,
+                                                            const std::string& account, int count) {
+  std::vector<std::int64_t> ids;
+  if (count <= 0) return ids;
+  for (const auto& row : tx.exec_params(pacer_grants_add, account, count)) {
+    ids.push_back(row[0].as<std::int64_t>());
+  }
+  return ids;
 }
 
 void PacerRepository::remove_pacer_grants(pqxx::work& tx,

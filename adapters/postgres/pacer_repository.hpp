@@ -32,7 +32,8 @@ class PacerRepository {
   // long).
   static std::int64_t live_pacer_grants(pqxx::work& tx, const std::string& account,
                                         std::chrono::seconds max_age);
-  static std::int64_t add_pacer_grant(pqxx::work& tx, const std::string& account);
+  static std::vector<std::int64_t> add_pacer_grants(pqxx::work& tx, const std::string& account,
+                                                    int count);
   static void remove_pacer_grants(pqxx::work& tx, const std::vector<std::int64_t>& grant_ids);
 };
 

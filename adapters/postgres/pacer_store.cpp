@@ -8,10 +8,10 @@ namespace relay::pg {
 
 PacerStore::PacerStore(ConnectionPool& pool) : pool_(pool) {}
 
-boost::asio::awaitable<std::optional<std::int64_t>> PacerStore::update(
+boost::asio::awaitable<std::vector<std::int64_t>> PacerStore::update(
     const PacerAccount& account, const std::vector<std::int64_t>& answered_grants,
     const PacerDecision& decide) {
-  co_return co_await pool_.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+  co_return co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
     tx.exec0("SET LOCAL synchronous_commit = off");
     auto row =
@@ -20,11 +20,11 @@ boost::asio::awaitable<std::optional<std::int64_t>> PacerStore::update(
     // answer applies to exactly those sends.
     const auto live = PacerRepository::live_pacer_grants(tx, account.name, account.stale_grant);
     if (!answered_grants.empty()) PacerRepository::remove_pacer_grants(tx, answered_grants);
-    std::optional<std::int64_t> grant;
-    if (decide(row, live)) grant = PacerRepository::add_pacer_grant(tx, account.name);
+    const int granted = decide(row, live);
+    auto grants = PacerRepository::add_pacer_grants(tx, account.name, granted);
     PacerRepository::store_pacer(tx, account.name, row);
     tx.commit();
-    return grant;
+    return grants;
   });
 }
 

@@ -25,15 +25,16 @@ struct PacerAccount {
 };
 
 // decide(row, live) gets the locked row and the grants not answered before this transaction
-// (those answered in it included), edits the row, and answers whether to grant a new slot.
-using PacerDecision = std::function<bool(PacerRow& row, std::int64_t live_grants)>;
+// (those answered in it included), edits the row, and answers how many send slots it granted.
+using PacerDecision = std::function<int(PacerRow& row, std::int64_t live_grants)>;
 
 class PacerStore {
  public:
   explicit PacerStore(ConnectionPool& pool);
 
-  // One update; answered_grants are deleted in it. The new grant's id when decide granted one.
-  boost::asio::awaitable<std::optional<std::int64_t>> update(
+  // One update; answered_grants are deleted in it. The ids of the grants decide made (one row each
+  // in relay_pacer_grants, counted as in flight by every process until answered or stale).
+  boost::asio::awaitable<std::vector<std::int64_t>> update(
       const PacerAccount& account, const std::vector<std::int64_t>& answered_grants,
       const PacerDecision& decide);
 

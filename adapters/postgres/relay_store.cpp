@@ -96,17 +96,13 @@ constexpr const char* delivery_patient_stored = R"sql(
 UPDATE deliveries SET metriport_patient_id = $2, updated_at = now()
 WHERE id = $1 AND locked_by = $3)sql";
 
-// After the id is recorded: webhook events stored for it and not applied yet; the delivery's
-// parts all final (webhooks confirmed them before the answer).
-constexpr const char* webhooks_unapplied_for = R"sql(
-SELECT EXISTS (SELECT 1 FROM webhook_events
-               WHERE metriport_message_id = $1 AND applied_at IS NULL))sql";
-
-constexpr const char* sends_all_final = R"sql(
-SELECT bool_and(status IN ('completed', 'failed')) FROM delivery_sends WHERE delivery_id = $1)sql";
-
-constexpr const char* sends_all_recorded = R"sql(
-SELECT bool_and(metriport_message_id IS NOT NULL) FROM delivery_sends WHERE delivery_id = $1)sql";
+// After the id is recorded, in one read: every part has its id (the delivery can be accepted);
+// every part is final (webhooks confirmed them before the answer); webhook events stored for this
+// id and not applied yet.
+constexpr const char* recorded_send_facts = R"sql(
+SELECT bool_and(metriport_message_id IS NOT NULL), bool_and(status IN ('completed', 'failed')),
+       EXISTS (SELECT 1 FROM webhook_events WHERE metriport_message_id = $2 AND applied_at IS NULL)
+FROM delivery_sends WHERE delivery_id = $1)sql";
 
 void set_unflushed(pqxx::work& tx) {
   tx.exec0("SET LOCAL synchronous_commit = off");
@@ -136,18 +132,26 @@ std::string claim_detail(const ClaimedDelivery& delivery) {
       {"from", delivery.previous_state}, {"to", "resolving"}, {"attempts", delivery.attempts}});
 }
 
-// Stores pending steps in tx; false when a guarded change found the delivery moved on. The
-// patient's id rides on the first state change (one row version), else is stored on its own.
-bool store_pending(pqxx::work& tx, const PendingSteps& pending, std::int64_t delivery_id,
-                   const std::string& lease_token) {
-  if (pending.metriport_patient_id && pending.cache_patient) {
+// The patient's id and cache entry; on_its_own: stored by its own UPDATE (no state change carries
+// it).
+void store_patient(pqxx::work& tx, const PendingSteps& pending, std::int64_t delivery_id,
+                   const std::string& lease_token, bool on_its_own) {
+  if (!pending.metriport_patient_id) return;
+  if (pending.cache_patient) {
     DeliveryRepository::cache_patient(tx, pending.patient_external_id,
                                       *pending.metriport_patient_id);
   }
-  if (pending.metriport_patient_id && pending.changes.empty()) {
+  if (on_its_own) {
     tx.exec_params0(delivery_patient_stored, delivery_id, *pending.metriport_patient_id,
                     lease_token);
   }
+}
+
+// Stores pending steps in tx, each change with its own audit event; false when a guarded change
+// found the delivery moved on. The patient's id rides on the first state change.
+bool store_pending(pqxx::work& tx, const PendingSteps& pending, std::int64_t delivery_id,
+                   const std::string& lease_token) {
+  store_patient(tx, pending, delivery_id, lease_token, pending.changes.empty());
   if (pending.ensure_parts)
     DeliveryRepository::ensure_sends(tx, delivery_id, *pending.ensure_parts);
   bool first = true;
@@ -162,6 +166,27 @@ bool store_pending(pqxx::work& tx, const PendingSteps& pending, std::int64_t del
     first = false;
   }
   return true;
+}
+
+// Pending in-flight steps (each only renewing the lease, one after the other) as one change from
+// the first's state to the last's, carrying the patient's id; none when they cannot be composed.
+std::optional<DeliveryChange> composed_steps(const PendingSteps& pending) {
+  if (pending.changes.empty()) return std::nullopt;
+  const DeliveryChange* previous = nullptr;
+  for (const auto& change : pending.changes) {
+    const bool plain_step = change.lease == LeaseChange::take_or_extend && !change.count_attempt &&
+                            !change.reset_attempts && !change.retry_delay && !change.reason &&
+                            !change.stamp_accepted && !change.stamp_completed;
+    if (!plain_step) return std::nullopt;
+    if (previous != nullptr && previous->to_state != change.from_state) return std::nullopt;
+    previous = &change;
+  }
+  DeliveryChange composed = pending.changes.front();
+  composed.to_state = pending.changes.back().to_state;
+  composed.new_lease_holder = pending.changes.back().new_lease_holder;
+  composed.lease_length = pending.changes.back().lease_length;
+  composed.metriport_patient_id = pending.metriport_patient_id;
+  return composed;
 }
 
 struct ClaimRow {
@@ -291,17 +316,35 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
   auto sends = co_await pool_.run(
       [&](pqxx::connection& connection) -> std::optional<std::vector<DeliverySendRow>> {
         pqxx::work tx(connection);
-        if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) return std::nullopt;
+        boost::json::object detail = boost::json::parse(start.audit_detail_json).as_object();
+        bool fenced = false;
+        if (const auto composed = composed_steps(pending)) {
+          // The steps since the claim as one row version, recorded in the send's own event.
+          store_patient(tx, pending, start.delivery_id, start.lease_token, false);
+          if (pending.ensure_parts) {
+            DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
+          }
+          if (!DeliveryRepository::update_state(tx, *composed)) return std::nullopt;
+          fenced = composed->to_state == "sending";
+          boost::json::array steps;
+          for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);
+          detail["from"] = composed->from_state;
+          detail["to"] = composed->to_state;
+          detail["steps"] = std::move(steps);
+        } else if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) {
+          return std::nullopt;
+        }
         auto rows = DeliveryRepository::sends_of(tx, start.delivery_id);
         const auto part = std::find_if(rows.begin(), rows.end(),
                                        [&](const auto& send) { return send.part == start.part; });
         if (part == rows.end()) return std::nullopt;
-        if (!DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
-                                                   start.lease_token, start.lease)) {
-          return std::nullopt;
-        }
+        const bool started =
+            fenced ? DeliveryRepository::mark_part_started(tx, part->id)
+                   : DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
+                                                           start.lease_token, start.lease);
+        if (!started) return std::nullopt;
         append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
-                                "delivery.send_started", start.audit_detail_json});
+                                "delivery.send_started", boost::json::serialize(detail)});
         tx.commit();
         part->status = "sending";
         return rows;
@@ -320,15 +363,13 @@ awaitable<SendRecorded> RelayStore::record_send(const SendRecord& record) {
     result.recorded = true;
     append_audit_event(tx, {record.actor, "delivery", std::to_string(record.delivery_id),
                             record.audit_event, record.audit_detail_json});
-    if (record.accept &&
-        tx.exec_params1(sends_all_recorded, record.delivery_id)[0].as<bool>(false)) {
+    const auto facts =
+        tx.exec_params1(recorded_send_facts, record.delivery_id, record.metriport_message_id);
+    if (record.accept && facts[0].as<bool>(false)) {
       result.accepted = DeliveryRepository::apply(tx, *record.accept);
-      if (result.accepted) {
-        result.settle_now = tx.exec_params1(sends_all_final, record.delivery_id)[0].as<bool>(false);
-      }
+      result.settle_now = result.accepted && facts[1].as<bool>(false);
     }
-    result.webhooks_waiting =
-        tx.exec_params1(webhooks_unapplied_for, record.metriport_message_id)[0].as<bool>();
+    result.webhooks_waiting = facts[2].as<bool>(false);
     tx.commit();
     return result;
   });

@@ -449,6 +449,13 @@ awaitable<std::optional<SendSlot>> DeliveryProcessor::wait_for_send_slot(
     if (handed_back) break;
     const SendSlot slot = co_await pacer_.reserve();
     if (slot.granted) {
+      // A slot of a block has its own time: sent from then, within its grace, or given back.
+      const auto early = slot.not_before_micros - domain::now_epoch_micros();
+      if (early > 0) co_await sleep_for(std::chrono::milliseconds((early + 999) / 1000));
+      if (domain::now_epoch_micros() >= slot.usable_until_micros) {
+        co_await pacer_.unanswered(slot);
+        continue;
+      }
       granted = slot;
       metrics_.observe_pacer_wait(std::chrono::steady_clock::now() - started);
       break;

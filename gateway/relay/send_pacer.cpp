@@ -26,9 +26,14 @@ namespace relay::engine {
 //       window ending at E_h <= A + W, and was read m after arriving; ceil gives
 //       E' = a + m + reset < E_h + m + R, so S + n*d <= E' - R < A + W + m. With l + m < d:
 //       S + n*d < S + J + W + d <= S + (L+1)*d, so n < L + 1.
-// Either way n <= L, whatever the windows' alignment. RateLimit-Remaining and the 429 block only
-// refuse more grants, so they cannot break this; they keep the allowance when other clients share
-// the account. A window end estimated too early (another rounding) only ends case (b) sooner.
+// Either way n <= L, whatever the windows' alignment.
+// Blocks (reserve_block): the i-th slot of a block is granted as a reservation asked at its own
+// time t_i (the state moves exactly as if it had been), and is used in [t_i, t_i + G) with G =
+// W/400 (slot_grace_micros): the lateness adds to the latency, so the assumption above becomes
+// "latency plus lateness within J"; a slot not used by then is answered as unanswered (counted),
+// never used. RateLimit-Remaining and the 429 block only refuse more grants, so they cannot break
+// this; they keep the allowance when other clients share the account. A window end estimated too
+// early (another rounding) only ends case (b) sooner.
 
 namespace {
 
@@ -88,6 +93,32 @@ Reservation reserve(PacerState& state, std::int64_t now) {
   ++state.in_flight;
   state.next_even_slot = std::max(now, state.next_even_slot) + spacing;
   return {true, now};
+}
+
+std::int64_t slot_grace_micros(const PacerState& state) {
+  return std::max<std::int64_t>(1, state.window_micros / (4 * jitter_allowance_divisor));
+}
+
+BlockReservation reserve_block(PacerState& state, std::int64_t now, int count,
+                               std::int64_t horizon_micros) {
+  BlockReservation block;
+  std::int64_t at = now;
+  // Each round grants a slot or moves `at` forward (or stops), so this ends within 2*count+1.
+  while (static_cast<int>(block.slot_times.size()) < count) {
+    const Reservation reservation = reserve(state, at);
+    if (reservation.granted) {
+      block.slot_times.push_back(at);
+      continue;
+    }
+    if (reservation.not_before_micros > at &&
+        reservation.not_before_micros <= now + horizon_micros) {
+      at = reservation.not_before_micros;
+      continue;
+    }
+    if (block.slot_times.empty()) block.not_before_micros = reservation.not_before_micros;
+    break;
+  }
+  return block;
 }
 
 void on_answer(PacerState& state, std::int64_t now, std::optional<std::int64_t> limit,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace relay::engine {
 
@@ -41,6 +42,20 @@ std::int64_t even_spacing_micros(const PacerState& state);
 
 // Asks to send now; a grant counts as in flight until on_answer/on_rate_limited/on_no_answer.
 Reservation reserve(PacerState& state, std::int64_t now_micros);
+
+// A slot of a block may be used this long after its time (counted in the jitter allowance).
+std::int64_t slot_grace_micros(const PacerState& state);
+
+// Several slots at once (one transaction for a process's next sends): up to `count` reservations,
+// each asked at the time the schedule grants it (now, the next even slot, ...), none later than
+// now + horizon. The state moves exactly as if those reservations had been asked at those times.
+// Empty slot_times: refused, not_before_micros says when to ask again.
+struct BlockReservation {
+  std::vector<std::int64_t> slot_times;  // ascending; each slot is used in [time, time + grace)
+  std::int64_t not_before_micros = 0;
+};
+BlockReservation reserve_block(PacerState& state, std::int64_t now_micros, int count,
+                               std::int64_t horizon_micros);
 
 // A send was answered (any status except 429), with the RateLimit-* headers when present.
 void on_answer(PacerState& state, std::int64_t now_micros, std::optional<std::int64_t> limit,

@@ -1,6 +1,9 @@
-// SharedPacer: one short transaction per reservation carrying the answers collected since, plus a
-// flush for answers no reservation picked up; a failed store puts its answers back.
+// SharedPacer: one short transaction per block of slots carrying the answers collected since, plus
+// a flush for answers no block picked up and slots no worker used; a failed store puts answers
+// back.
 #include "gateway/relay/shared_pacer.hpp"
+
+#include <algorithm>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -65,41 +68,72 @@ void SharedPacer::collect(PacerAnswer answer) {
   answers_.push_back(std::move(answer));
 }
 
-boost::asio::awaitable<void> SharedPacer::update(SendSlot* slot) {
+void SharedPacer::expire_slots(bool everything) {
+  const auto now = domain::now_epoch_micros();
+  std::lock_guard lock(mutex_);
+  auto kept = slots_.begin();
+  bool unused = false;
+  for (auto& slot : slots_) {
+    if (everything || slot.usable_until_micros <= now) {
+      unused = true;
+      PacerAnswer answer;
+      answer.kind = PacerAnswer::Kind::unanswered;
+      answer.grant_id = slot.grant_id;
+      answer.at_micros = now;
+      answers_.push_back(answer);
+    } else {
+      *kept++ = slot;
+    }
+  }
+  slots_.erase(kept, slots_.end());
+  if (unused) slots_expired_ = true;
+}
+
+std::optional<SendSlot> SharedPacer::take_local_slot() {
+  expire_slots(false);
+  std::lock_guard lock(mutex_);
+  if (slots_.empty()) return std::nullopt;
+  SendSlot slot = slots_.front();
+  slots_.erase(slots_.begin());
+  return slot;
+}
+
+boost::asio::awaitable<std::vector<SendSlot>> SharedPacer::update(int count,
+                                                                  std::int64_t* not_before) {
   std::vector<PacerAnswer> answers;
   {
     std::lock_guard lock(mutex_);
     answers.swap(answers_);
   }
-  if (answers.empty() && slot == nullptr) co_return;
+  std::vector<SendSlot> slots;
+  if (answers.empty() && count == 0) co_return slots;
   std::vector<std::int64_t> grants;
   for (const auto& answer : answers) {
     if (answer.grant_id != 0) grants.push_back(answer.grant_id);
   }
   const PacerState configured = initial_pacer_state(settings_.sends_per_minute, settings_.window);
+  const std::int64_t horizon = std::chrono::microseconds(settings_.block_horizon).count();
+  BlockReservation block;
+  std::int64_t grace = 0;
   const pg::PacerDecision decide = [&](pg::PacerRow& row, std::int64_t live) {
     PacerState state = state_from_row(row);
     // A changed configuration (window) starts over from the new values.
     if (row.window_micros != configured.window_micros) state = configured;
     state.in_flight = live;
     apply_answers(state, answers);
-    bool granted = false;
-    const auto now = domain::now_epoch_micros();
-    if (slot != nullptr) {
-      const Reservation reservation = engine::reserve(state, now);
-      slot->granted = reservation.granted;
-      slot->not_before_micros = reservation.not_before_micros;
-      granted = reservation.granted;
-    }
-    const auto last_grant = granted ? now : row.last_grant_micros;
+    block = BlockReservation{};
+    if (count > 0) block = reserve_block(state, domain::now_epoch_micros(), count, horizon);
+    grace = slot_grace_micros(state);
+    const auto last_grant =
+        block.slot_times.empty() ? row.last_grant_micros : block.slot_times.back();
     row = row_from_state(state);
     row.last_grant_micros = last_grant;
-    return granted;
+    return static_cast<int>(block.slot_times.size());
   };
   std::exception_ptr failure;  // rethrown as it is, so an outage stays recognisable as one
+  std::vector<std::int64_t> ids;
   try {
-    const auto grant = co_await store_.update(account_, grants, decide);
-    if (slot != nullptr && grant) slot->grant_id = *grant;
+    ids = co_await store_.update(account_, grants, decide);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -111,11 +145,49 @@ boost::asio::awaitable<void> SharedPacer::update(SendSlot* slot) {
     }
     std::rethrow_exception(failure);
   }
+  for (std::size_t i = 0; i < ids.size() && i < block.slot_times.size(); ++i) {
+    slots.push_back({true, block.slot_times[i], block.slot_times[i] + grace, ids[i]});
+  }
+  if (not_before != nullptr) *not_before = block.not_before_micros;
+  co_return slots;
 }
 
 boost::asio::awaitable<SendSlot> SharedPacer::reserve() {
+  struct Asking {
+    std::atomic<int>& count;
+    explicit Asking(std::atomic<int>& c) : count(c) { ++count; }
+    ~Asking() { --count; }
+  } asking(asking_);
   SendSlot slot;
-  co_await update(&slot);
+  if (auto local = take_local_slot()) {
+    slot = *local;
+    co_return slot;
+  }
+  // Another worker of this process is taking a block: ask again in a moment.
+  if (refilling_.exchange(true)) {
+    slot.not_before_micros = domain::now_epoch_micros() + 2'000;
+    co_return slot;
+  }
+  struct Refill {
+    std::atomic<bool>& flag;
+    ~Refill() { flag = false; }
+  } refill{refilling_};
+  // The last block used up: the next may be twice as large; a slot of it unused: half.
+  const int most = std::max(1, settings_.max_block);
+  const int size = slots_expired_.exchange(false) ? block_size_.load() / 2 : block_size_.load() * 2;
+  block_size_ = std::clamp(size, 1, most);
+  const int count = std::clamp(std::max(asking_.load(), block_size_.load()), 1, most);
+  std::int64_t not_before = 0;
+  auto block = co_await update(count, &not_before);
+  if (block.empty()) {
+    slot.not_before_micros = not_before;
+    co_return slot;
+  }
+  slot = block.front();
+  if (block.size() > 1) {
+    std::lock_guard lock(mutex_);
+    slots_.insert(slots_.end(), block.begin() + 1, block.end());
+  }
   co_return slot;
 }
 
@@ -139,8 +211,10 @@ boost::asio::awaitable<void> SharedPacer::rate_limited(
   answer.grant_id = slot.grant_id;
   if (retry_after) answer.retry_after_micros = retry_after->count() * 1000;
   collect(std::move(answer));
-  // Every process must stop sending now, not after the next reservation.
-  co_await update(nullptr);
+  // This process's unused slots go (the block is over), and every process must stop sending
+  // now, not after the next reservation.
+  expire_slots(true);
+  co_await update(0, nullptr);
 }
 
 boost::asio::awaitable<void> SharedPacer::unanswered(const SendSlot& slot) {
@@ -153,7 +227,7 @@ boost::asio::awaitable<void> SharedPacer::unanswered(const SendSlot& slot) {
 
 boost::asio::awaitable<void> SharedPacer::flush() {
   try {
-    co_await update(nullptr);
+    co_await update(0, nullptr);
   } catch (const std::exception&) {
     // Kept for the next update; the relay's own steps report the outage.
   }
@@ -164,6 +238,7 @@ boost::asio::awaitable<void> SharedPacer::run(const std::atomic<bool>& stopping,
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
     const bool last = stopping && workers_done();
+    expire_slots(last);
     co_await flush();
     if (last) break;
     timer.expires_after(settings_.answer_flush);

@@ -1,5 +1,5 @@
 // The send pacer shared by every gateway process: the pure pacer's state lives in one PostgreSQL
-// row (relay_pacer), locked once per send: answers ride on the process's next reservation.
+// row (relay_pacer); a process takes its next slots in blocks and its answers ride along.
 #pragma once
 
 #include <atomic>
@@ -29,6 +29,11 @@ struct PacerSettings {
   std::string account = "metriport";
   // Answers not carried by a reservation are stored at most this late.
   std::chrono::milliseconds answer_flush{20};
+  // A block holds at most this many slots (as many as this process used of its last block, times
+  // two), none further ahead than block_horizon: at the default 20 sends a minute (3 s apart) a
+  // block is one slot, as before.
+  int max_block = 16;
+  std::chrono::milliseconds block_horizon{50};
 };
 
 // The pure pacer's state and its stored row, field by field.
@@ -38,7 +43,9 @@ pg::PacerRow row_from_state(const PacerState& state);
 // A granted send slot: answer it exactly once (answered, rate_limited or unanswered).
 struct SendSlot {
   bool granted = false;
-  std::int64_t not_before_micros = 0;  // when refused: the earliest time worth asking again
+  // Granted: the slot's time (send from then, until usable_until); refused: when to ask again.
+  std::int64_t not_before_micros = 0;
+  std::int64_t usable_until_micros = 0;
   std::int64_t grant_id = 0;
 };
 
@@ -62,8 +69,9 @@ class SharedPacer {
  public:
   SharedPacer(pg::ConnectionPool& pool, PacerSettings settings);
 
-  // Takes a send slot when the pacer allows one now; otherwise says when to ask again. Stores the
-  // answers this process has collected since its last update in the same transaction.
+  // Takes a send slot of this process's block, or a new block when the pacer allows one now (one
+  // worker at a time asks, for as many slots as workers are asking); otherwise says when to ask
+  // again. A block's transaction stores the answers collected since the last one.
   boost::asio::awaitable<SendSlot> reserve();
   // The send's answer: RateLimit-* headers adapt the pacer (limit, remaining, reset seconds).
   // Collected; stored with the next reservation or by run() within answer_flush.
@@ -83,8 +91,11 @@ class SharedPacer {
 
  private:
   void collect(PacerAnswer answer);
-  // One transaction: the collected answers, then a reservation when slot is not null.
-  boost::asio::awaitable<void> update(SendSlot* slot);
+  // Slots of the block whose time has passed unused, answered as unanswered (all when everything).
+  void expire_slots(bool everything);
+  std::optional<SendSlot> take_local_slot();
+  // One transaction: the collected answers, then a block of up to `count` slots (0: none).
+  boost::asio::awaitable<std::vector<SendSlot>> update(int count, std::int64_t* not_before);
   boost::asio::awaitable<void> flush();
 
   pg::PacerStore store_;
@@ -92,6 +103,12 @@ class SharedPacer {
   pg::PacerAccount account_;
   std::mutex mutex_;
   std::vector<PacerAnswer> answers_;
+  std::vector<SendSlot> slots_;         // this process's block, in time order
+  std::atomic<bool> refilling_{false};  // a worker is taking a new block
+  std::atomic<int> asking_{0};          // workers inside reserve()
+  // The next block's size: doubled when a block was used up, halved when a slot went unused.
+  std::atomic<int> block_size_{1};
+  std::atomic<bool> slots_expired_{false};
 };
 
 }  // namespace relay::engine

@@ -2,6 +2,7 @@
 // 429 blocks, and a randomized simulation against a model of Metriport's fixed-window counter.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -356,6 +357,76 @@ BOOST_AUTO_TEST_CASE(simulation_adopts_a_higher_limit_from_the_headers) {
       const SimulationResult r = simulate(seed, 10, 20, 60 * second, 4, 10, 1'000'000);
       BOOST_TEST(r.rejected == 0);
       BOOST_TEST(r.used_fraction >= 0.9);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(send_pacer_blocks)
+
+BOOST_AUTO_TEST_CASE(a_block_is_the_schedule_asked_at_each_slots_own_time) {
+  PacerState blocked = initial_pacer_state(100'000);  // even spacing 606 us
+  PacerState single = blocked;
+  const auto block = reserve_block(blocked, t0, 16, 50'000);
+  BOOST_TEST(block.slot_times.size() == 16u);
+  BOOST_TEST(block.slot_times.front() == t0);
+  for (std::size_t i = 0; i < block.slot_times.size(); ++i) {
+    // The same state, asked one reservation at a time at those times, grants the same slots.
+    BOOST_TEST(reserve(single, block.slot_times[i]).granted);
+    if (i > 0) BOOST_TEST(block.slot_times[i] - block.slot_times[i - 1] == 606);
+  }
+  BOOST_TEST((single == blocked));
+  BOOST_TEST(blocked.in_flight == 16);
+}
+
+BOOST_AUTO_TEST_CASE(a_block_never_reaches_past_its_horizon) {
+  PacerState state = initial_pacer_state(20);  // 3.03 s apart
+  const auto block = reserve_block(state, t0, 16, 50'000);
+  BOOST_TEST(block.slot_times.size() == 1u);  // the default limit keeps one slot per block
+  const auto next = reserve_block(state, t0 + 1'000, 16, 50'000);
+  BOOST_TEST(next.slot_times.empty());
+  BOOST_TEST(next.not_before_micros == t0 + 3'030'000);
+}
+
+BOOST_AUTO_TEST_CASE(a_block_stops_at_a_429_block_and_at_the_windows_remaining) {
+  PacerState state = initial_pacer_state(100'000);
+  state.blocked_until = t0 + 10 * second;
+  const auto refused = reserve_block(state, t0, 8, 50'000);
+  BOOST_TEST(refused.slot_times.empty());
+  BOOST_TEST(refused.not_before_micros == t0 + 10 * second);
+
+  PacerState windowed = initial_pacer_state(100'000);
+  windowed.known_window_end = t0 + 30 * second;
+  windowed.remaining_in_known_window = 3;
+  const auto block = reserve_block(windowed, t0, 8, 50'000);
+  BOOST_TEST(block.slot_times.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(blocks_used_within_their_grace_never_exceed_the_limit_in_any_window) {
+  // Blocks taken back to back at random moments, each slot sent at a random point of its grace:
+  // no fixed window of Metriport's may count more than the limit.
+  std::mt19937_64 random(17);
+  for (const int limit : {20, 600, 100'000}) {
+    PacerState state = initial_pacer_state(limit);
+    const std::int64_t window = state.window_micros;
+    const std::int64_t grace = slot_grace_micros(state);
+    std::vector<std::int64_t> sends;
+    std::int64_t now = t0;
+    while (now < t0 + 5 * window) {
+      const auto block = reserve_block(state, now, 16, 50'000);
+      for (const auto at : block.slot_times) {
+        sends.push_back(at + static_cast<std::int64_t>(random() % grace));
+        on_answer(state, at, std::nullopt, std::nullopt, std::nullopt);
+      }
+      now = block.slot_times.empty() ? std::max(now + 1, block.not_before_micros)
+                                     : block.slot_times.back() + 1;
+    }
+    std::sort(sends.begin(), sends.end());
+    for (std::int64_t offset = 0; offset < window; offset += window / 7) {
+      std::map<std::int64_t, int> per_window;
+      for (const auto at : sends) ++per_window[(at - t0 + offset) / window];
+      for (const auto& [index, count] : per_window) BOOST_TEST(count <= limit);
     }
   }
 }
