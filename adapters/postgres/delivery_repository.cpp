@@ -3,60 +3,12 @@
 // undone.
 #include "adapters/postgres/delivery_repository.hpp"
 
-#include <sstream>
-
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
+#include "adapters/postgres/prepared.hpp"
 
 namespace relay::pg {
 namespace {
-
-// Each vendor's first claimable deliveries (its own index, read without locks) are ranked across
-// vendors: priority first, then whose turn is oldest, then age. Only the chosen row is locked
-// (SKIP LOCKED, so concurrent claimers take the next one); locking inside the LATERAL would hold
-// every vendor's best row and make other claimers skip a High delivery for a Normal one. Vendors
-// under a pause (relay_pauses: theirs or the global one) are left out, read at every claim.
-constexpr const char* delivery_claim_next = R"sql(
-WITH ranked AS (
-  SELECT c.id, c.priority, c.created_at, t.last_claimed_at
-  FROM vendors v
-  LEFT JOIN relay_vendor_turns t ON t.vendor_id = v.id
-  CROSS JOIN LATERAL (
-    SELECT d.id, d.priority, d.created_at
-    FROM deliveries d
-    WHERE d.vendor_id = v.id
-      AND (d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now()))
-    ORDER BY d.priority DESC, d.created_at, d.id
-    LIMIT 64) c
-  WHERE NOT EXISTS (SELECT 1 FROM relay_pauses p WHERE p.vendor_id IS NULL OR p.vendor_id = v.id)),
-candidate AS (
-  SELECT d.id, d.state
-  FROM deliveries d
-  JOIN ranked r ON r.id = d.id
-  WHERE d.state = 'queued' OR (d.state = 'retry_wait' AND d.next_attempt_at <= now())
-  ORDER BY r.priority DESC, r.last_claimed_at NULLS FIRST, r.created_at, r.id
-  LIMIT 1
-  FOR UPDATE OF d SKIP LOCKED)
-UPDATE deliveries d
-SET state = 'resolving', locked_by = $1,
-    locked_until = clock_timestamp() + $2::integer * interval '1 second', updated_at = now()
-FROM candidate
-WHERE d.id = candidate.id
-RETURNING d.id, d.message_id::text, d.vendor_id, candidate.state, d.attempts,
-          d.patient_external_id, d.metriport_patient_id)sql";
-
-constexpr const char* vendor_turn_taken = R"sql(
-INSERT INTO relay_vendor_turns (vendor_id, last_claimed_at) VALUES ($1, clock_timestamp())
-ON CONFLICT (vendor_id) DO UPDATE SET last_claimed_at = excluded.last_claimed_at)sql";
-
-constexpr const char* claimed_message_fields = R"sql(
-SELECT m.external_id, m.relay_subject, m.relay_body, m.destination,
-       array_to_string(m.intended_recipient_npi, ',')
-FROM messages m WHERE m.id = $1::uuid)sql";
-
-constexpr const char* claimed_attachments = R"sql(
-SELECT id, position, file_name, content_type, size_bytes
-FROM attachments WHERE message_id = $1::uuid ORDER BY position)sql";
 
 constexpr const char* delivery_sends_of = R"sql(
 SELECT id, part, parts, metriport_message_id, status,
@@ -149,17 +101,10 @@ WHERE delivery_id = $1 AND attachment_id IS NOT DISTINCT FROM $2::bigint
 
 constexpr const char* attachment_content_by_id = "SELECT content FROM attachments WHERE id = $1";
 
-constexpr const char* patient_cache_lookup = R"sql(
-SELECT metriport_patient_id FROM patient_cache
-WHERE external_id = $1 AND resolved_at > now() - $2::integer * interval '1 second')sql";
-
 constexpr const char* patient_cache_store = R"sql(
 INSERT INTO patient_cache (external_id, metriport_patient_id) VALUES ($1, $2)
 ON CONFLICT (external_id)
 DO UPDATE SET metriport_patient_id = excluded.metriport_patient_id, resolved_at = now())sql";
-
-constexpr const char* delivery_set_patient =
-    "UPDATE deliveries SET metriport_patient_id = $2, updated_at = now() WHERE id = $1";
 
 const char* lease_word(LeaseChange lease) {
   switch (lease) {
@@ -173,57 +118,11 @@ const char* lease_word(LeaseChange lease) {
   return "keep";
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 }  // namespace
-
-std::optional<ClaimedDelivery> DeliveryRepository::claim_next(pqxx::work& tx,
-                                                              const std::string& lease_token,
-                                                              std::chrono::seconds lease) {
-  const auto claimed =
-      tx.exec_params(delivery_claim_next, lease_token, static_cast<int>(lease.count()));
-  if (claimed.empty()) return std::nullopt;
-  const auto& row = claimed[0];
-  ClaimedDelivery delivery;
-  delivery.id = row[0].as<std::int64_t>();
-  delivery.lease_token = lease_token;
-  delivery.lease_renewed_at = std::chrono::steady_clock::now();
-  delivery.message_id = row[1].as<std::string>();
-  delivery.vendor_id = row[2].as<std::int64_t>();
-  delivery.previous_state = row[3].as<std::string>();
-  delivery.state = "resolving";
-  delivery.attempts = row[4].as<int>();
-  delivery.patient_external_id = row[5].as<std::string>();
-  delivery.metriport_patient_id = nullable<std::string>(row[6]);
-  tx.exec_params0(vendor_turn_taken, delivery.vendor_id);
-
-  const auto message = tx.exec_params1(claimed_message_fields, delivery.message_id);
-  delivery.message_external_id = message[0].as<std::string>();
-  delivery.relay_subject = message[1].as<std::string>();
-  delivery.relay_body = nullable<std::string>(message[2]);
-  delivery.destination = message[3].as<std::string>();
-  delivery.intended_recipient_npi = split_commas(message[4].as<std::string>(""));
-  for (const auto& file : tx.exec_params(claimed_attachments, delivery.message_id)) {
-    delivery.attachments.push_back({file[0].as<std::int64_t>(), file[1].as<int>(),
-                                    file[2].as<std::string>(), file[3].as<std::string>(),
-                                    file[4].as<std::int64_t>()});
-  }
-  delivery.sends = sends_of(tx, delivery.id);
-  delivery.documents = documents_of(tx, delivery.id);
-  return delivery;
-}
 
 std::vector<ExpiredLease> DeliveryRepository::lock_expired_leases(pqxx::work& tx, int limit) {
   std::vector<ExpiredLease> expired;
-  for (const auto& row : tx.exec_params(deliveries_expired_leases, limit)) {
+  for (const auto& row : exec_prepared(tx, deliveries_expired_leases, limit)) {
     expired.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<int>()});
   }
   return expired;
@@ -237,8 +136,8 @@ bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
 }
 
 bool DeliveryRepository::update_state(pqxx::work& tx, const DeliveryChange& change) {
-  const auto updated = tx.exec_params(
-      delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
+  const auto updated = exec_prepared(
+      tx, delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
       change.lease_holder, lease_word(change.lease), change.new_lease_holder,
       static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
       change.retry_delay ? std::optional<std::int64_t>(change.retry_delay->count()) : std::nullopt,
@@ -248,15 +147,15 @@ bool DeliveryRepository::update_state(pqxx::work& tx, const DeliveryChange& chan
 
 bool DeliveryRepository::extend_lease(pqxx::work& tx, std::int64_t delivery_id,
                                       const std::string& instance, std::chrono::seconds lease) {
-  return tx.exec_params0(delivery_extend_lease, delivery_id, instance,
-                         static_cast<int>(lease.count()))
+  return exec_prepared0(tx, delivery_extend_lease, delivery_id, instance,
+                        static_cast<int>(lease.count()))
              .affected_rows() == 1;
 }
 
 std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base& tx,
                                                           std::int64_t delivery_id) {
   std::vector<DeliverySendRow> sends;
-  for (const auto& row : tx.exec_params(delivery_sends_of, delivery_id)) {
+  for (const auto& row : exec_prepared(tx, delivery_sends_of, delivery_id)) {
     sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
                      nullable<std::string>(row[3]), row[4].as<std::string>(),
                      nullable<std::int64_t>(row[5])});
@@ -267,7 +166,7 @@ std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base
 std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transaction_base& tx,
                                                                   std::int64_t delivery_id) {
   std::vector<DeliveryDocumentRow> documents;
-  for (const auto& row : tx.exec_params(delivery_documents_of, delivery_id)) {
+  for (const auto& row : exec_prepared(tx, delivery_documents_of, delivery_id)) {
     documents.push_back({row[0].as<std::int64_t>(), nullable<std::int64_t>(row[1]),
                          row[2].as<std::string>(), row[3].as<bool>()});
   }
@@ -275,77 +174,63 @@ std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transact
 }
 
 void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts) {
-  tx.exec_params0(delivery_sends_ensure, delivery_id, parts);
+  exec_prepared0(tx, delivery_sends_ensure, delivery_id, parts);
 }
 
 bool DeliveryRepository::mark_part_started(pqxx::work& tx, std::int64_t send_id) {
-  return tx.exec_params0(delivery_send_started, send_id).affected_rows() == 1;
+  return exec_prepared0(tx, delivery_send_started, send_id).affected_rows() == 1;
 }
 
 bool DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t delivery_id,
                                            std::int64_t send_id, const std::string& lease_token,
                                            std::chrono::seconds lease) {
-  const auto fenced = tx.exec_params0(delivery_lease_fence, delivery_id, lease_token,
-                                      static_cast<int>(lease.count()));
+  const auto fenced = exec_prepared0(tx, delivery_lease_fence, delivery_id, lease_token,
+                                     static_cast<int>(lease.count()));
   if (fenced.affected_rows() != 1) return false;
-  return tx.exec_params0(delivery_send_started, send_id).affected_rows() == 1;
+  return exec_prepared0(tx, delivery_send_started, send_id).affected_rows() == 1;
 }
 
 void DeliveryRepository::mark_send_pending(pqxx::work& tx, std::int64_t delivery_id,
                                            std::int64_t send_id, const std::string& lease_token) {
-  tx.exec_params0(delivery_send_pending, delivery_id, send_id, lease_token);
+  exec_prepared0(tx, delivery_send_pending, delivery_id, send_id, lease_token);
 }
 
 bool DeliveryRepository::mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
                                             const std::string& metriport_message_id) {
-  return tx.exec_params0(delivery_send_accepted, send_id, metriport_message_id).affected_rows() ==
-         1;
+  return exec_prepared0(tx, delivery_send_accepted, send_id, metriport_message_id)
+             .affected_rows() == 1;
 }
 
 bool DeliveryRepository::is_known_message_id(pqxx::transaction_base& tx,
                                              const std::string& metriport_id) {
-  return tx.exec_params1(delivery_send_known_id, metriport_id)[0].as<bool>();
+  return exec_prepared1(tx, delivery_send_known_id, metriport_id)[0].as<bool>();
 }
 
 void DeliveryRepository::record_document(pqxx::work& tx, std::int64_t delivery_id,
                                          std::optional<std::int64_t> attachment_id,
                                          const std::string& metriport_document_id) {
   if (attachment_id) {
-    tx.exec_params0(delivery_document_record_attachment, delivery_id, *attachment_id,
-                    metriport_document_id);
+    exec_prepared0(tx, delivery_document_record_attachment, delivery_id, *attachment_id,
+                   metriport_document_id);
   } else {
-    tx.exec_params0(delivery_document_record_full_body, delivery_id, metriport_document_id);
+    exec_prepared0(tx, delivery_document_record_full_body, delivery_id, metriport_document_id);
   }
 }
 
 void DeliveryRepository::mark_document_uploaded(pqxx::work& tx, std::int64_t delivery_id,
                                                 std::optional<std::int64_t> attachment_id,
                                                 const std::string& metriport_document_id) {
-  tx.exec_params0(delivery_document_uploaded, delivery_id, attachment_id, metriport_document_id);
+  exec_prepared0(tx, delivery_document_uploaded, delivery_id, attachment_id, metriport_document_id);
 }
 
 std::string DeliveryRepository::attachment_content(pqxx::transaction_base& tx,
                                                    std::int64_t attachment_id) {
-  return bytea_from_field(tx.exec_params1(attachment_content_by_id, attachment_id)[0]);
-}
-
-std::optional<std::string> DeliveryRepository::cached_patient(pqxx::transaction_base& tx,
-                                                              const std::string& external_id,
-                                                              std::chrono::seconds max_age) {
-  const auto rows =
-      tx.exec_params(patient_cache_lookup, external_id, static_cast<int>(max_age.count()));
-  if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
+  return bytea_from_field(exec_prepared1(tx, attachment_content_by_id, attachment_id)[0]);
 }
 
 void DeliveryRepository::cache_patient(pqxx::work& tx, const std::string& external_id,
                                        const std::string& metriport_patient_id) {
-  tx.exec_params0(patient_cache_store, external_id, metriport_patient_id);
-}
-
-void DeliveryRepository::set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
-                                               const std::string& metriport_patient_id) {
-  tx.exec_params0(delivery_set_patient, delivery_id, metriport_patient_id);
+  exec_prepared0(tx, patient_cache_store, external_id, metriport_patient_id);
 }
 
 }  // namespace relay::pg

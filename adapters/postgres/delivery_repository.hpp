@@ -1,6 +1,6 @@
-// SQL of the relay engine: claiming deliveries (priority, vendor turns, age), recovering expired
-// leases, state changes with their audit events, Metriport sends, documents and the patient cache
-// (the pacer's is in pacer_repository.hpp).
+// SQL of the relay's single steps: recovering expired leases, state changes with their audit
+// events, Metriport sends, documents and the patient cache (RelayStore adds the batch claim; the
+// pacer's SQL is in pacer_repository.hpp).
 #pragma once
 
 #include <chrono>
@@ -17,13 +17,6 @@ namespace relay::pg {
 
 class DeliveryRepository {
  public:
-  // Claims the next delivery: queued, or retry_wait whose time has come; High before Normal before
-  // Low, then the vendor whose turn is oldest, then the oldest delivery. SKIP LOCKED, so instances
-  // never wait for each other. The row moves to 'resolving' leased by `lease_token` for `lease`.
-  // Vendors under a pause (relay_pauses) are skipped.
-  static std::optional<ClaimedDelivery> claim_next(pqxx::work& tx, const std::string& lease_token,
-                                                   std::chrono::seconds lease);
-
   // In-flight deliveries whose lease ended, locked (SKIP LOCKED) for the caller to move on.
   static std::vector<ExpiredLease> lock_expired_leases(pqxx::work& tx, int limit);
 
@@ -74,14 +67,8 @@ class DeliveryRepository {
                                      const std::string& metriport_document_id);
   static std::string attachment_content(pqxx::transaction_base& tx, std::int64_t attachment_id);
 
-  // The cached Metriport patient of a portal patient ExternalId, if resolved within max_age.
-  static std::optional<std::string> cached_patient(pqxx::transaction_base& tx,
-                                                   const std::string& external_id,
-                                                   std::chrono::seconds max_age);
   static void cache_patient(pqxx::work& tx, const std::string& external_id,
                             const std::string& metriport_patient_id);
-  static void set_metriport_patient(pqxx::work& tx, std::int64_t delivery_id,
-                                    const std::string& metriport_patient_id);
 };
 
 }  // namespace relay::pg

@@ -6,6 +6,7 @@
 
 #include "adapters/postgres/array_literal.hpp"
 #include "adapters/postgres/message_rows.hpp"
+#include "adapters/postgres/prepared.hpp"
 
 namespace relay::pg {
 namespace {
@@ -179,8 +180,8 @@ std::optional<domain::StoredMessage> MessageRepository::find_by_external_id(
 }
 
 void append_audit_event(pqxx::work& tx, const AuditEvent& event) {
-  tx.exec_params0(audit_event_insert, event.actor, event.entity_type, event.entity_id, event.event,
-                  event.detail_json);
+  exec_prepared0(tx, audit_event_insert, event.actor, event.entity_type, event.entity_id,
+                 event.event, event.detail_json);
 }
 
 }  // namespace relay::pg

@@ -2,6 +2,8 @@
 // update) and relay_pacer_grants, one row per send slot granted and not answered yet.
 #include "adapters/postgres/pacer_repository.hpp"
 
+#include "adapters/postgres/prepared.hpp"
+
 namespace relay::pg {
 namespace {
 
@@ -46,8 +48,8 @@ constexpr const char* pacer_grants_remove =
 
 PacerRow PacerRepository::lock_pacer(pqxx::work& tx, const std::string& account,
                                      std::int64_t send_limit, std::int64_t window_micros) {
-  tx.exec_params0(pacer_create, account, send_limit, window_micros);
-  const auto row = tx.exec_params1(pacer_lock, account);
+  exec_prepared0(tx, pacer_create, account, send_limit, window_micros);
+  const auto row = exec_prepared1(tx, pacer_lock, account);
   return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
           row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
           row[6].as<std::int64_t>(), row[7].as<std::int64_t>()};
@@ -55,7 +57,7 @@ PacerRow PacerRepository::lock_pacer(pqxx::work& tx, const std::string& account,
 
 std::optional<PacerRow> PacerRepository::read_pacer(pqxx::transaction_base& tx,
                                                     const std::string& account) {
-  const auto result = tx.exec_params(pacer_read, account);
+  const auto result = exec_prepared(tx, pacer_read, account);
   if (result.empty()) return std::nullopt;
   const auto row = result[0];
   return PacerRow{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
@@ -66,27 +68,27 @@ std::optional<PacerRow> PacerRepository::read_pacer(pqxx::transaction_base& tx,
 std::int64_t PacerRepository::count_live_pacer_grants(pqxx::transaction_base& tx,
                                                       const std::string& account,
                                                       std::chrono::seconds max_age) {
-  return tx.exec_params1(pacer_grants_count_live, account, static_cast<int>(max_age.count()))[0]
+  return exec_prepared1(tx, pacer_grants_count_live, account, static_cast<int>(max_age.count()))[0]
       .as<std::int64_t>();
 }
 
 void PacerRepository::store_pacer(pqxx::work& tx, const std::string& account, const PacerRow& row) {
-  tx.exec_params0(pacer_store, account, row.send_limit, row.window_micros, row.next_even_slot,
-                  row.known_window_end, row.remaining_in_known_window, row.blocked_until,
-                  row.in_flight, row.last_grant_micros);
+  exec_prepared0(tx, pacer_store, account, row.send_limit, row.window_micros, row.next_even_slot,
+                 row.known_window_end, row.remaining_in_known_window, row.blocked_until,
+                 row.in_flight, row.last_grant_micros);
 }
 
 std::int64_t PacerRepository::live_pacer_grants(pqxx::work& tx, const std::string& account,
                                                 std::chrono::seconds max_age) {
-  tx.exec_params0(pacer_grants_expire, account, static_cast<int>(max_age.count()));
-  return tx.exec_params1(pacer_grants_live, account)[0].as<std::int64_t>();
+  exec_prepared0(tx, pacer_grants_expire, account, static_cast<int>(max_age.count()));
+  return exec_prepared1(tx, pacer_grants_live, account)[0].as<std::int64_t>();
 }
 
 std::vector<std::int64_t> PacerRepository::add_pacer_grants(pqxx::work& tx,
                                                             const std::string& account, int count) {
   std::vector<std::int64_t> ids;
   if (count <= 0) return ids;
-  for (const auto& row : tx.exec_params(pacer_grants_add, account, count)) {
+  for (const auto& row : exec_prepared(tx, pacer_grants_add, account, count)) {
     ids.push_back(row[0].as<std::int64_t>());
   }
   return ids;
@@ -99,7 +101,7 @@ void PacerRepository::remove_pacer_grants(pqxx::work& tx,
     if (ids.size() > 1) ids += ',';
     ids += std::to_string(id);
   }
-  tx.exec_params0(pacer_grants_remove, ids + "}");
+  exec_prepared0(tx, pacer_grants_remove, ids + "}");
 }
 
 }  // namespace relay::pg

@@ -13,6 +13,7 @@
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
+#include "adapters/postgres/prepared.hpp"
 
 namespace relay::pg {
 namespace {
@@ -91,6 +92,13 @@ INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
 SELECT $1, 'delivery', claimed.id, 'delivery.claimed', claimed.detail::jsonb
 FROM unnest($2::text[], $3::text[]) AS claimed(id, detail))sql";
 
+// Several audit events of one delivery by one actor, in order.
+constexpr const char* delivery_events_audited = R"sql(
+INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
+SELECT $1, 'delivery', $2, step.event, step.detail::jsonb
+FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS step(event, detail, position)
+ORDER BY step.position)sql";
+
 // The patient's Metriport id, on the delivery (kept while this claim holds it).
 constexpr const char* delivery_patient_stored = R"sql(
 UPDATE deliveries SET metriport_patient_id = $2, updated_at = now()
@@ -142,8 +150,8 @@ void store_patient(pqxx::work& tx, const PendingSteps& pending, std::int64_t del
                                       *pending.metriport_patient_id);
   }
   if (on_its_own) {
-    tx.exec_params0(delivery_patient_stored, delivery_id, *pending.metriport_patient_id,
-                    lease_token);
+    exec_prepared0(tx, delivery_patient_stored, delivery_id, *pending.metriport_patient_id,
+                   lease_token);
   }
 }
 
@@ -206,7 +214,7 @@ void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
     by_id[delivery.id] = &delivery;
   }
   const std::string messages = text_array_literal(message_ids);
-  for (const auto& row : tx.exec_params(claimed_messages, messages)) {
+  for (const auto& row : exec_prepared(tx, claimed_messages, messages)) {
     for (auto* delivery : by_message[row[0].as<std::string>()]) {
       delivery->message_external_id = row[1].as<std::string>();
       delivery->relay_subject = row[2].as<std::string>();
@@ -215,7 +223,7 @@ void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
       delivery->intended_recipient_npi = split_commas(row[5].as<std::string>(""));
     }
   }
-  for (const auto& row : tx.exec_params(claimed_attachments, messages)) {
+  for (const auto& row : exec_prepared(tx, claimed_attachments, messages)) {
     for (auto* delivery : by_message[row[0].as<std::string>()]) {
       delivery->attachments.push_back({row[1].as<std::int64_t>(), row[2].as<int>(),
                                        row[3].as<std::string>(), row[4].as<std::string>(),
@@ -223,12 +231,12 @@ void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
     }
   }
   const std::string deliveries = bigint_array(delivery_ids);
-  for (const auto& row : tx.exec_params(claimed_sends, deliveries)) {
+  for (const auto& row : exec_prepared(tx, claimed_sends, deliveries)) {
     by_id[row[0].as<std::int64_t>()]->sends.push_back(
         {row[1].as<std::int64_t>(), row[2].as<int>(), row[3].as<int>(),
          nullable<std::string>(row[4]), row[5].as<std::string>(), nullable<std::int64_t>(row[6])});
   }
-  for (const auto& row : tx.exec_params(claimed_documents, deliveries)) {
+  for (const auto& row : exec_prepared(tx, claimed_documents, deliveries)) {
     by_id[row[0].as<std::int64_t>()]->documents.push_back(
         {row[1].as<std::int64_t>(), nullable<std::int64_t>(row[2]), row[3].as<std::string>(),
          row[4].as<bool>()});
@@ -249,8 +257,8 @@ awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& tok
     std::vector<ClaimedDelivery> claimed;
     std::vector<std::pair<ClaimRow, std::size_t>> order;
     const auto rows =
-        tx.exec_params(delivery_claim_batch, token_prefix, static_cast<int>(lease.count()), limit,
-                       static_cast<int>(patient_cache_ttl.count()));
+        exec_prepared(tx, delivery_claim_batch, token_prefix, static_cast<int>(lease.count()),
+                      limit, static_cast<int>(patient_cache_ttl.count()));
     if (rows.empty()) {
       tx.commit();
       return claimed;
@@ -273,8 +281,8 @@ awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& tok
       vendors.insert(delivery.vendor_id);
       claimed.push_back(std::move(delivery));
     }
-    tx.exec_params0(vendor_turns_taken,
-                    bigint_array(std::vector<std::int64_t>(vendors.begin(), vendors.end())));
+    exec_prepared0(tx, vendor_turns_taken,
+                   bigint_array(std::vector<std::int64_t>(vendors.begin(), vendors.end())));
     load_claimed(tx, claimed);
     std::vector<std::string> ids;
     std::vector<std::string> details;
@@ -282,7 +290,7 @@ awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& tok
       ids.push_back(std::to_string(delivery.id));
       details.push_back(claim_detail(delivery));
     }
-    tx.exec_params0(claims_audited, actor, text_array_literal(ids), text_array_literal(details));
+    exec_prepared0(tx, claims_audited, actor, text_array_literal(ids), text_array_literal(details));
     tx.commit();
     // Most urgent first (the workers take them in this order), then oldest.
     std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
@@ -361,15 +369,22 @@ awaitable<SendRecorded> RelayStore::record_send(const SendRecord& record) {
       return result;
     }
     result.recorded = true;
-    append_audit_event(tx, {record.actor, "delivery", std::to_string(record.delivery_id),
-                            record.audit_event, record.audit_detail_json});
     const auto facts =
-        tx.exec_params1(recorded_send_facts, record.delivery_id, record.metriport_message_id);
+        exec_prepared1(tx, recorded_send_facts, record.delivery_id, record.metriport_message_id);
+    std::vector<std::string> events{record.audit_event};
+    std::vector<std::string> details{record.audit_detail_json};
     if (record.accept && facts[0].as<bool>(false)) {
-      result.accepted = DeliveryRepository::apply(tx, *record.accept);
+      result.accepted = DeliveryRepository::update_state(tx, *record.accept);
       result.settle_now = result.accepted && facts[1].as<bool>(false);
+      if (result.accepted) {
+        events.push_back(record.accept->audit_event);
+        details.push_back(record.accept->audit_detail_json);
+      }
     }
     result.webhooks_waiting = facts[2].as<bool>(false);
+    // The id's event and the acceptance's in one statement.
+    exec_prepared0(tx, delivery_events_audited, record.actor, std::to_string(record.delivery_id),
+                   text_array_literal(events), text_array_literal(details));
     tx.commit();
     return result;
   });

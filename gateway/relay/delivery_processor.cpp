@@ -127,8 +127,9 @@ awaitable<void> DeliveryProcessor::process(pg::ClaimedDelivery& delivery) {
 
 awaitable<void> DeliveryProcessor::hand_back(pg::ClaimedDelivery& delivery) {
   try {
-    const Failure failure = plain_failure(DeliveryEvent::rate_limited, failure_class::shutdown,
-                                          "handed back unstarted at shutdown");
+    Failure failure = plain_failure(DeliveryEvent::rate_limited, failure_class::shutdown,
+                                    "handed back unstarted at shutdown");
+    failure.retry_after = std::chrono::milliseconds(0);  // claimable again at once
     co_await fail(delivery, failure);
   } catch (const std::exception& failure) {
     log::error("relay.delivery_release_failed",
