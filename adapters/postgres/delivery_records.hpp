@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/domain/delivery_state.hpp"
 #include "gateway/domain/message.hpp"
 
 namespace relay::pg {
@@ -27,7 +28,7 @@ struct DeliverySendRow {
   int part = 1;
   int parts = 1;
   std::optional<std::string> metriport_message_id;
-  std::string status;  // pending, sending, processing, completed, failed
+  domain::SendStatus status = domain::SendStatus::pending;
   std::optional<domain::EpochMicros> first_attempt_at;
 };
 
@@ -52,8 +53,8 @@ enum class LeaseChange { keep, take_or_extend, release };
 // lease_holder is set, still leased by it), with the audit event in the same transaction.
 struct DeliveryChange {
   std::int64_t delivery_id = 0;
-  std::string from_state;
-  std::string to_state;
+  domain::DeliveryState from_state = domain::DeliveryState::queued;
+  domain::DeliveryState to_state = domain::DeliveryState::queued;
   std::optional<std::string> lease_holder;  // guard: locked_by must equal it (the claim's token)
   LeaseChange lease = LeaseChange::keep;
   std::string new_lease_holder;  // for take_or_extend
@@ -92,9 +93,11 @@ struct ClaimedDelivery {
   std::string message_id;
   std::string message_external_id;
   std::int64_t vendor_id = 0;
-  std::string previous_state;  // the state it was claimed from (queued or retry_wait)
-  std::string state;           // after the claim: resolving
-  int attempts = 0;            // failed attempts so far
+  // The state it was claimed from (queued or retry_wait), and where this worker has it now (the
+  // database may be behind by the pending steps).
+  domain::DeliveryState previous_state = domain::DeliveryState::queued;
+  domain::DeliveryState state = domain::DeliveryState::resolving;
+  int attempts = 0;  // failed attempts so far
   std::string patient_external_id;
   std::optional<std::string> metriport_patient_id;
   std::string relay_subject;

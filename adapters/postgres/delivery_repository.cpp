@@ -3,6 +3,8 @@
 // undone.
 #include "adapters/postgres/delivery_repository.hpp"
 
+#include <stdexcept>
+
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
 #include "adapters/postgres/prepared.hpp"
@@ -120,6 +122,21 @@ const char* lease_word(LeaseChange lease) {
 
 }  // namespace
 
+domain::DeliveryState delivery_state_of(const pqxx::field& field) {
+  const auto state = domain::parse_delivery_state(field.as<std::string>());
+  if (!state)
+    throw std::runtime_error("deliveries.state holds a value outside its CHECK constraint");
+  return *state;
+}
+
+domain::SendStatus send_status_of(const pqxx::field& field) {
+  const auto status = domain::parse_send_status(field.as<std::string>());
+  if (!status) {
+    throw std::runtime_error("delivery_sends.status holds a value outside its CHECK constraint");
+  }
+  return *status;
+}
+
 std::vector<ExpiredLease> DeliveryRepository::lock_expired_leases(pqxx::work& tx, int limit) {
   std::vector<ExpiredLease> expired;
   for (const auto& row : exec_prepared(tx, deliveries_expired_leases, limit)) {
@@ -137,9 +154,11 @@ bool DeliveryRepository::apply(pqxx::work& tx, const DeliveryChange& change) {
 
 bool DeliveryRepository::update_state(pqxx::work& tx, const DeliveryChange& change) {
   const auto updated = exec_prepared(
-      tx, delivery_apply_change, change.delivery_id, change.from_state, change.to_state,
-      change.lease_holder, lease_word(change.lease), change.new_lease_holder,
-      static_cast<int>(change.lease_length.count()), change.reset_attempts, change.count_attempt,
+      tx, delivery_apply_change, change.delivery_id,
+      std::string(domain::to_text(change.from_state)),
+      std::string(domain::to_text(change.to_state)), change.lease_holder, lease_word(change.lease),
+      change.new_lease_holder, static_cast<int>(change.lease_length.count()), change.reset_attempts,
+      change.count_attempt,
       change.retry_delay ? std::optional<std::int64_t>(change.retry_delay->count()) : std::nullopt,
       change.reason, change.stamp_accepted, change.stamp_completed, change.metriport_patient_id);
   return !updated.empty();
@@ -157,7 +176,7 @@ std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base
   std::vector<DeliverySendRow> sends;
   for (const auto& row : exec_prepared(tx, delivery_sends_of, delivery_id)) {
     sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
-                     nullable<std::string>(row[3]), row[4].as<std::string>(),
+                     nullable<std::string>(row[3]), send_status_of(row[4]),
                      nullable<std::int64_t>(row[5])});
   }
   return sends;

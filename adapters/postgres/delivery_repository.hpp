@@ -15,6 +15,10 @@
 
 namespace relay::pg {
 
+// The enum of a state or status column (a value outside the CHECK constraint throws).
+domain::DeliveryState delivery_state_of(const pqxx::field& field);
+domain::SendStatus send_status_of(const pqxx::field& field);
+
 class DeliveryRepository {
  public:
   // In-flight deliveries whose lease ended, locked (SKIP LOCKED) for the caller to move on.

@@ -136,8 +136,10 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 std::string claim_detail(const ClaimedDelivery& delivery) {
-  return boost::json::serialize(boost::json::object{
-      {"from", delivery.previous_state}, {"to", "resolving"}, {"attempts", delivery.attempts}});
+  return boost::json::serialize(
+      boost::json::object{{"from", domain::to_text(delivery.previous_state)},
+                          {"to", "resolving"},
+                          {"attempts", delivery.attempts}});
 }
 
 // The patient's id and cache entry; on_its_own: stored by its own UPDATE (no state change carries
@@ -234,7 +236,7 @@ void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
   for (const auto& row : exec_prepared(tx, claimed_sends, deliveries)) {
     by_id[row[0].as<std::int64_t>()]->sends.push_back(
         {row[1].as<std::int64_t>(), row[2].as<int>(), row[3].as<int>(),
-         nullable<std::string>(row[4]), row[5].as<std::string>(), nullable<std::int64_t>(row[6])});
+         nullable<std::string>(row[4]), send_status_of(row[5]), nullable<std::int64_t>(row[6])});
   }
   for (const auto& row : exec_prepared(tx, claimed_documents, deliveries)) {
     by_id[row[0].as<std::int64_t>()]->documents.push_back(
@@ -270,8 +272,8 @@ awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& tok
       delivery.id = row[0].as<std::int64_t>();
       delivery.message_id = row[1].as<std::string>();
       delivery.vendor_id = row[2].as<std::int64_t>();
-      delivery.previous_state = row[3].as<std::string>();
-      delivery.state = "resolving";
+      delivery.previous_state = delivery_state_of(row[3]);
+      delivery.state = domain::DeliveryState::resolving;
       delivery.attempts = row[4].as<int>();
       delivery.patient_external_id = row[5].as<std::string>();
       delivery.metriport_patient_id = nullable<std::string>(row[6]);
@@ -333,11 +335,11 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
             DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
           }
           if (!DeliveryRepository::update_state(tx, *composed)) return std::nullopt;
-          fenced = composed->to_state == "sending";
+          fenced = composed->to_state == domain::DeliveryState::sending;
           boost::json::array steps;
           for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);
-          detail["from"] = composed->from_state;
-          detail["to"] = composed->to_state;
+          detail["from"] = domain::to_text(composed->from_state);
+          detail["to"] = domain::to_text(composed->to_state);
           detail["steps"] = std::move(steps);
         } else if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) {
           return std::nullopt;
@@ -354,7 +356,7 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
         append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
                                 "delivery.send_started", boost::json::serialize(detail)});
         tx.commit();
-        part->status = "sending";
+        part->status = domain::SendStatus::sending;
         return rows;
       });
   if (sends) delivery.pending = PendingSteps{};

@@ -3,8 +3,7 @@
 // relay's usual per-delivery audit event (actor, from, to).
 #include "gateway/ops/delivery_actions.hpp"
 
-#include <boost/json.hpp>
-
+#include "gateway/relay/delivery_change.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 
@@ -31,19 +30,13 @@ std::optional<pg::DeliveryChange> plan_change(engine::DeliveryEvent event, const
   if (!from) return std::nullopt;
   const engine::Transition transition = engine::next(*from, event, {delivery.attempts});
   if (!transition.allowed) return std::nullopt;
-  pg::DeliveryChange change;
-  change.delivery_id = delivery.id;
-  change.from_state = delivery.state;
-  change.to_state = std::string(engine::to_text(transition.to));
-  change.count_attempt = transition.actions.count_attempt;
-  change.reset_attempts = transition.actions.reset_attempts;
-  change.actor = actor;
-  change.audit_event = std::string(transition.audit_event);
-  change.audit_detail_json = boost::json::serialize(
-      boost::json::object{{"from", delivery.state},
-                          {"to", change.to_state},
-                          {"attempts", change.reset_attempts ? 0 : delivery.attempts},
-                          {"reason", std::string(engine::to_text(event))}});
+  engine::ChangeContext context;
+  context.delivery_id = delivery.id;
+  context.from = *from;
+  context.attempts = delivery.attempts;
+  context.actor = actor;
+  context.audit_reason = std::string(engine::to_text(event));
+  auto change = engine::build_change(transition, context);
   return change;
 }
 

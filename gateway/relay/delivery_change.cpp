@@ -21,8 +21,8 @@ std::optional<std::string> recorded_summary(const Transition& transition,
 pg::DeliveryChange build_change(const Transition& transition, const ChangeContext& context) {
   pg::DeliveryChange change;
   change.delivery_id = context.delivery_id;
-  change.from_state = std::string(to_text(context.from));
-  change.to_state = std::string(to_text(transition.to));
+  change.from_state = context.from;
+  change.to_state = transition.to;
   if (is_in_flight(context.from) && !context.lease_token.empty()) {
     change.lease_holder = context.lease_token;
   }
@@ -44,11 +44,13 @@ pg::DeliveryChange build_change(const Transition& transition, const ChangeContex
   change.stamp_completed = transition.actions.stamp_completed;
   change.actor = context.actor;
   change.audit_event = std::string(transition.audit_event);
-  boost::json::object detail{{"from", change.from_state},
-                             {"to", change.to_state},
+  boost::json::object detail{{"from", to_text(change.from_state)},
+                             {"to", to_text(change.to_state)},
                              {"attempts", attempts_after(transition, context.attempts)}};
   if (const auto summary = recorded_summary(transition, context.summary)) {
     detail["reason"] = *summary;
+  } else if (context.audit_reason) {
+    detail["reason"] = *context.audit_reason;
   }
   if (!context.failure_class.empty()) detail["class"] = context.failure_class;
   change.audit_detail_json = boost::json::serialize(detail);

@@ -28,6 +28,9 @@ struct ChangeContext {
   std::optional<std::string> reason;
   std::optional<std::string> summary;
   std::string_view failure_class;
+  // Always in the audit details as "reason" (an operator's action names its event), unlike
+  // summary, which only a transition that records a reason writes.
+  std::optional<std::string> audit_reason;
   // When the transition schedules a retry: the delay before it (the caller draws the jitter); set
   // without one, the time the delivery may be claimed again (0: at once).
   std::optional<std::chrono::microseconds> retry_delay;

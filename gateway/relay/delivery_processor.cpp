@@ -57,7 +57,7 @@ const pg::DeliveryAttachment* find_attachment(const pg::ClaimedDelivery& deliver
 }
 
 bool is_settled_send(const pg::DeliverySendRow& send) {
-  return send.status == "processing" || send.status == "completed" || send.status == "failed";
+  return is_settled(send.status);
 }
 
 // Full-jitter draws; one generator per thread (workers run on several I/O threads).
@@ -159,7 +159,7 @@ awaitable<bool> DeliveryProcessor::run_steps(pg::ClaimedDelivery& delivery) {
     if (!co_await send_part(delivery, part)) co_return false;
   }
   // Every part settled (possibly by an earlier claim that recorded the last id): accepted.
-  if (delivery.state == "sending" && all_settled(delivery)) co_await accept(delivery);
+  if (delivery.state == DeliveryState::sending && all_settled(delivery)) co_await accept(delivery);
   co_return true;
 }
 
@@ -195,7 +195,7 @@ awaitable<bool> DeliveryProcessor::upload_documents(pg::ClaimedDelivery& deliver
     const auto send = std::find_if(delivery.sends.begin(), delivery.sends.end(),
                                    [&](const auto& row) { return row.part == part.part; });
     // Documents of parts already sent (or whose send is in doubt) were uploaded before that send.
-    if (send != delivery.sends.end() && send->status != "pending") continue;
+    if (send != delivery.sends.end() && send->status != SendStatus::pending) continue;
     for (const auto& key : part.documents) {
       const auto* existing = find_document(delivery, key);
       if (existing != nullptr && existing->uploaded) continue;
@@ -281,14 +281,14 @@ awaitable<bool> DeliveryProcessor::send_part(pg::ClaimedDelivery& delivery,
 
   // An earlier attempt was written but its answer never came: Metriport may have it. The part
   // stays 'sending' (in doubt) until an id is recorded, so every later attempt looks first.
-  if (row != delivery.sends.end() && row->status == "sending") {
+  if (row != delivery.sends.end() && row->status == SendStatus::sending) {
     const pg::DeliverySendRow send = *row;
     if (!co_await store_pending(delivery)) co_return false;
     const auto earlier = co_await find_earlier_send(delivery, send, request);
     if (!earlier) co_return false;  // the lookup failed; the failure is recorded
     if (!earlier->empty()) co_return co_await record_accepted(delivery, send, *earlier, true);
   }
-  const bool in_doubt = row != delivery.sends.end() && row->status == "sending";
+  const bool in_doubt = row != delivery.sends.end() && row->status == SendStatus::sending;
 
   const auto slot = co_await wait_for_send_slot(delivery);
   if (!slot) co_return false;
@@ -500,7 +500,7 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (auto& other : delivery.sends) {
     if (other.id == send.id) {
-      other.status = "processing";
+      other.status = SendStatus::processing;
       other.metriport_message_id = metriport_message_id;
     }
   }
@@ -513,12 +513,10 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
   record.actor = "relay:" + settings_.instance;
   record.audit_event = adopted ? "delivery.send_adopted" : "delivery.send_recorded";
   record.audit_detail_json = part_detail(send.part, send.parts, metriport_message_id);
-  const auto from = parse_delivery_state(delivery.state);
-  if (!from) throw std::logic_error("delivery in an unknown state");
-  const Transition acceptance =
-      next(*from, DeliveryEvent::send_accepted, {delivery.attempts, settings_.retry.max_attempts});
+  const Transition acceptance = next(delivery.state, DeliveryEvent::send_accepted,
+                                     {delivery.attempts, settings_.retry.max_attempts});
   if (acceptance.allowed && all_settled(delivery)) {
-    record.accept = change_for(delivery, *from, acceptance, nullptr);
+    record.accept = change_for(delivery, delivery.state, acceptance, nullptr);
   }
   const pg::SendRecorded recorded = co_await store_.record_send(record);
   if (!recorded.recorded) {
@@ -527,7 +525,7 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
     co_return false;
   }
   if (recorded.accepted) {
-    delivery.state = std::string(to_text(acceptance.to));
+    delivery.state = acceptance.to;
   }
   // A webhook that beat this answer waits for the id: applied now (FOR UPDATE, so an applier that
   // is marking the same event 'waiting' right now is waited for and the event re-read).
@@ -548,7 +546,8 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
 }
 
 awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
-  if (!co_await move(delivery, DeliveryEvent::send_accepted) && delivery.state != "accepted") {
+  if (!co_await move(delivery, DeliveryEvent::send_accepted) &&
+      delivery.state != DeliveryState::accepted) {
     co_return;
   }
   // Webhooks may have confirmed every part already: completed (and the message Sent) at once.
@@ -592,16 +591,15 @@ pg::DeliveryChange DeliveryProcessor::change_for(const pg::ClaimedDelivery& deli
 
 awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryEvent event,
                                         const Failure* failure) {
-  const auto from = parse_delivery_state(delivery.state);
-  if (!from) throw std::logic_error("delivery in an unknown state");
+  const DeliveryState from = delivery.state;
   const Transition transition =
-      next(*from, event, {delivery.attempts, settings_.retry.max_attempts});
+      next(from, event, {delivery.attempts, settings_.retry.max_attempts});
   if (!transition.allowed) {
     log::error("relay.transition_refused",
-               {{"delivery_id", id_text(delivery.id)}, {"state", delivery.state}});
+               {{"delivery_id", id_text(delivery.id)}, {"state", std::string(to_text(from))}});
     co_return false;
   }
-  pg::DeliveryChange change = change_for(delivery, *from, transition, failure);
+  pg::DeliveryChange change = change_for(delivery, from, transition, failure);
   const int attempts = attempts_after(transition, delivery.attempts);
   const bool in_flight_step = is_in_flight(transition.to);
   const bool deferred = in_flight_step && (event == DeliveryEvent::patient_resolved ||
@@ -624,7 +622,7 @@ awaitable<bool> DeliveryProcessor::move(pg::ClaimedDelivery& delivery, DeliveryE
                {"attempts", std::to_string(attempts)},
                {"reason", summary.value_or("")}});
   }
-  delivery.state = std::string(to_text(transition.to));
+  delivery.state = transition.to;
   delivery.attempts = attempts;
   if (in_flight_step && !deferred) delivery.lease_renewed_at = std::chrono::steady_clock::now();
   co_return in_flight_step;

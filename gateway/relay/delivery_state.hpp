@@ -1,44 +1,20 @@
-// The states of one delivery (one patient's copy of a message), spelled exactly like the CHECK
-// constraint on deliveries.state in schema/0001_init.sql, with the groupings the engine asks about.
+// The domain's delivery and send states (gateway/domain/delivery_state.hpp) named in the engine's
+// namespace, where the state machine and the workers use them unqualified.
 #pragma once
 
-#include <array>
-#include <optional>
-#include <string_view>
+#include "gateway/domain/delivery_state.hpp"
 
 namespace relay::engine {
 
-enum class DeliveryState {
-  draft,
-  queued,
-  resolving,
-  uploading,
-  sending,
-  accepted,
-  completed,
-  failed,
-  retry_wait,
-  dead,
-  cancelled,
-};
-
-inline constexpr std::array<DeliveryState, 11> all_delivery_states = {
-    DeliveryState::draft,     DeliveryState::queued,    DeliveryState::resolving,
-    DeliveryState::uploading, DeliveryState::sending,   DeliveryState::accepted,
-    DeliveryState::completed, DeliveryState::failed,    DeliveryState::retry_wait,
-    DeliveryState::dead,      DeliveryState::cancelled,
-};
-
-// The database spelling ("retry_wait", ...).
-std::string_view to_text(DeliveryState state);
-// Inverse of to_text; nullopt for anything the CHECK constraint would reject.
-std::optional<DeliveryState> parse_delivery_state(std::string_view text);
-
-// completed, failed, cancelled: never move again.
-bool is_terminal(DeliveryState state);
-// resolving, uploading, sending: held by a worker under a lease.
-bool is_in_flight(DeliveryState state);
-// queued, retry_wait: what the claim query may pick up.
-bool is_claimable(DeliveryState state);
+using domain::all_delivery_states;
+using domain::DeliveryState;
+using domain::is_claimable;
+using domain::is_in_flight;
+using domain::is_settled;
+using domain::is_terminal;
+using domain::parse_delivery_state;
+using domain::parse_send_status;
+using domain::SendStatus;
+using domain::to_text;
 
 }  // namespace relay::engine

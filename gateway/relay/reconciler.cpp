@@ -2,6 +2,7 @@
 // poll and each application its own transaction); a delivery is settled once all its parts are.
 #include "gateway/relay/reconciler.hpp"
 
+#include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 #include "adapters/postgres/delivery_status_repository.hpp"
@@ -60,11 +61,13 @@ boost::asio::awaitable<void> Reconciler::reconcile_once() {
   for (int i = 0; i < waiting_webhooks_per_round && !stopping_; ++i) {
     if (!co_await webhooks_.apply_next(true)) break;
   }
+  const std::string detail =
+      boost::json::serialize(boost::json::object{{"reason", "no confirmation from Metriport"}});
   co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
     for (const auto id : pg::DeliveryStatusRepository::flag_unconfirmed(tx, flag_after)) {
-      pg::append_audit_event(tx, {actor_, "delivery", std::to_string(id), "delivery.unconfirmed",
-                                  "{\"reason\":\"no confirmation from Metriport\"}"});
+      pg::append_audit_event(
+          tx, {actor_, "delivery", std::to_string(id), "delivery.unconfirmed", detail});
       log::warn("relay.delivery_unconfirmed", {{"delivery_id", std::to_string(id)}});
     }
     tx.commit();

@@ -2,11 +2,13 @@
 // message lock makes the last delivery to complete see the others, so a message turns Sent once.
 #include "gateway/relay/status_applier.hpp"
 
+#include <boost/json.hpp>
+
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
-#include "gateway/domain/json_string.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/relay/delivery_change.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 
@@ -16,11 +18,10 @@ namespace {
 using pg::DeliveryStatusRepository;
 
 std::string send_detail(const pg::SendForStatus& send, const StatusReport& report) {
-  std::string json = "{\"part\":" + std::to_string(send.part) +
-                     ",\"parts\":" + std::to_string(send.parts) + ",\"metriport_message_id\":";
-  domain::append_json_string(json, report.metriport_message_id);
-  json += "}";
-  return json;
+  return boost::json::serialize(
+      boost::json::object{{"part", send.part},
+                          {"parts", send.parts},
+                          {"metriport_message_id", report.metriport_message_id}});
 }
 
 }  // namespace
@@ -82,19 +83,13 @@ void settle_delivery(pqxx::work& tx, std::int64_t delivery_id, const std::string
   if (!transition.allowed) return;
 
   DeliveryStatusRepository::lock_message(tx, delivery->message_id);
-  pg::DeliveryChange change;
-  change.delivery_id = delivery_id;
-  change.from_state = delivery->state;
-  change.to_state = std::string(to_text(transition.to));
-  change.lease = pg::LeaseChange::release;
-  if (transition.actions.record_reason) change.reason = failure_reason;
-  change.stamp_completed = transition.actions.stamp_completed;
-  change.actor = actor;
-  change.audit_event = std::string(transition.audit_event);
-  std::string detail = "{\"from\":\"accepted\",\"to\":";
-  domain::append_json_string(detail, change.to_state);
-  detail += "}";
-  change.audit_detail_json = detail;
+  ChangeContext context;
+  context.delivery_id = delivery_id;
+  context.from = DeliveryState::accepted;
+  context.attempts = delivery->attempts;
+  context.actor = actor;
+  context.reason = failure_reason;  // last_error only: Metriport's text never goes to the audit
+  const pg::DeliveryChange change = build_change(transition, context);
   if (!pg::DeliveryRepository::apply(tx, change)) return;
   if (transition.to == DeliveryState::failed) {
     log::warn("relay.delivery_failed", {{"delivery_id", std::to_string(delivery_id)}});

@@ -33,8 +33,8 @@ BOOST_AUTO_TEST_CASE(an_in_flight_step_renews_the_claims_lease_and_records_nothi
   const auto transition = next(DeliveryState::resolving, DeliveryEvent::patient_resolved, {2, 8});
   const auto change = build_change(transition, context);
   BOOST_TEST(change.delivery_id == 42);
-  BOOST_TEST(change.from_state == "resolving");
-  BOOST_TEST(change.to_state == "uploading");
+  BOOST_TEST((change.from_state == DeliveryState::resolving));
+  BOOST_TEST((change.to_state == DeliveryState::uploading));
   BOOST_TEST(change.lease_holder.value_or("") == "host:1:7:42");
   BOOST_TEST((change.lease == relay::pg::LeaseChange::take_or_extend));
   BOOST_TEST(change.new_lease_holder == "host:1:7:42");
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_counted_failure_releases_counts_schedules_and_explains) {
   context.retry_delay = std::chrono::microseconds(1'500'000);
   const auto transition = next(DeliveryState::sending, DeliveryEvent::transient_failure, {1, 8});
   const auto change = build_change(transition, context);
-  BOOST_TEST(change.to_state == "retry_wait");
+  BOOST_TEST((change.to_state == DeliveryState::retry_wait));
   BOOST_TEST(change.lease_holder.value_or("") == "host:1:7:42");
   BOOST_TEST((change.lease == relay::pg::LeaseChange::release));
   BOOST_TEST(change.count_attempt);
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(the_last_attempt_ends_dead_with_the_machines_note_first) {
   context.summary = "send: transient (no answer)";
   const auto transition = next(DeliveryState::sending, DeliveryEvent::transient_failure, {7, 8});
   const auto change = build_change(transition, context);
-  BOOST_TEST(change.to_state == "dead");
+  BOOST_TEST((change.to_state == DeliveryState::dead));
   BOOST_TEST(change.reason.value_or("") == "attempts exhausted: send: no answer");
   BOOST_TEST(!change.retry_delay.has_value());
   BOOST_TEST(detail_of(change).at("attempts").as_int64() == 8);
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_is_reclaimable_at_once_when_the_caller_say
   const auto transition = next(DeliveryState::resolving, DeliveryEvent::lease_expired, {0, 8});
   BOOST_TEST(!transition.actions.schedule_retry);
   const auto change = build_change(transition, context);
-  BOOST_TEST(change.to_state == "retry_wait");
+  BOOST_TEST((change.to_state == DeliveryState::retry_wait));
   BOOST_TEST(!change.lease_holder.has_value());  // no claim token: no lease guard
   BOOST_TEST(change.retry_delay.has_value());    // next_attempt_at = now, never left NULL
   BOOST_TEST(change.reason.value_or("") ==
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(acceptance_stamps_and_releases) {
   const auto context = claim_context(DeliveryState::sending, 0);
   const auto transition = next(DeliveryState::sending, DeliveryEvent::send_accepted, {0, 8});
   const auto change = build_change(transition, context);
-  BOOST_TEST(change.to_state == "accepted");
+  BOOST_TEST((change.to_state == DeliveryState::accepted));
   BOOST_TEST(change.stamp_accepted);
   BOOST_TEST((change.lease == relay::pg::LeaseChange::release));
   BOOST_TEST(change.audit_event == "delivery.accepted");

@@ -5,9 +5,9 @@
 #include <set>
 #include <string>
 
-#include "gateway/relay/delivery_state.hpp"
+#include "gateway/domain/delivery_state.hpp"
 
-using namespace relay::engine;
+using namespace relay::domain;
 
 BOOST_AUTO_TEST_SUITE(delivery_state)
 
@@ -51,6 +51,25 @@ BOOST_AUTO_TEST_CASE(groupings) {
     }
   }
   BOOST_TEST(!is_terminal(S::dead));  // an operator may still retry it
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(send_status)
+
+BOOST_AUTO_TEST_CASE(round_trips_the_check_constraint_spelling_and_knows_what_is_settled) {
+  for (const auto* text : {"pending", "sending", "processing", "completed", "failed"}) {
+    const auto status = parse_send_status(text);
+    BOOST_REQUIRE(status.has_value());
+    BOOST_TEST(to_text(*status) == text);
+  }
+  BOOST_TEST(!parse_send_status("Pending").has_value());
+  BOOST_TEST(!parse_send_status("").has_value());
+  BOOST_TEST(!is_settled(SendStatus::pending));
+  BOOST_TEST(!is_settled(SendStatus::sending));  // in doubt: looked up, never resent blindly
+  BOOST_TEST(is_settled(SendStatus::processing));
+  BOOST_TEST(is_settled(SendStatus::completed));
+  BOOST_TEST(is_settled(SendStatus::failed));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,8 +1,10 @@
-// Text form and groupings of delivery states; the text must stay identical to the SQL CHECK values
-// because the repository stores and reads it verbatim.
-#include "gateway/relay/delivery_state.hpp"
+// Text form and groupings of delivery and send states; the text must stay identical to the SQL
+// CHECK values because the repositories store and read it verbatim.
+#include "gateway/domain/delivery_state.hpp"
 
-namespace relay::engine {
+#include <array>
+
+namespace relay::domain {
 
 std::string_view to_text(DeliveryState state) {
   switch (state) {
@@ -53,4 +55,35 @@ bool is_claimable(DeliveryState state) {
   return state == DeliveryState::queued || state == DeliveryState::retry_wait;
 }
 
-}  // namespace relay::engine
+std::string_view to_text(SendStatus status) {
+  switch (status) {
+    case SendStatus::pending:
+      return "pending";
+    case SendStatus::sending:
+      return "sending";
+    case SendStatus::processing:
+      return "processing";
+    case SendStatus::completed:
+      return "completed";
+    case SendStatus::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+std::optional<SendStatus> parse_send_status(std::string_view text) {
+  static constexpr std::array<SendStatus, 5> all{SendStatus::pending, SendStatus::sending,
+                                                 SendStatus::processing, SendStatus::completed,
+                                                 SendStatus::failed};
+  for (const SendStatus status : all) {
+    if (to_text(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+bool is_settled(SendStatus status) {
+  return status == SendStatus::processing || status == SendStatus::completed ||
+         status == SendStatus::failed;
+}
+
+}  // namespace relay::domain
