@@ -138,19 +138,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs a bounded command in the background and waits for it, so Ctrl-C interrupts the wait at once
-# (timeout(1) runs in its own process group and would not see the terminal's SIGINT).
-run_bounded() {
-  local limit="$1" out="$2"
-  shift 2
-  timeout -k 5 "$limit" "$@" >"$out" 2>&1 &
-  CHILD_PID=$!
-  local rc=0
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
-  return "$rc"
-}
-
 SCRIPT_START="$(date +%s)"
 WORK_DIR="$(mktemp -d /tmp/relay-bench-webhooks.XXXXXX)"
 chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside

@@ -1,5 +1,6 @@
 # Shell functions the deploy scripts share (sourced, never run): loopback ports, stopping processes,
-# a private PostgreSQL, JSON edits and CPU ticks, so each script does these the same way.
+# a private PostgreSQL, JSON edits, CPU ticks and bounded child commands, so each script does these
+# the same way.
 # shellcheck shell=bash
 
 # port_probe PORT [SECONDS]: tries to connect to 127.0.0.1:PORT within SECONDS (default 2) and
@@ -123,4 +124,19 @@ process_tree_ticks() {
     fi
   done
   echo "$total"
+}
+
+# run_bounded LIMIT OUT CMD...: runs CMD for at most LIMIT seconds, output into OUT, in the
+# background, and waits for it, so Ctrl-C interrupts the wait at once (timeout(1) runs in its own
+# process group and would not see the terminal's SIGINT). CHILD_PID names it meanwhile, for the
+# caller's cleanup.
+run_bounded() {
+  local limit="$1" out="$2"
+  shift 2
+  timeout -k 5 "$limit" "$@" >"$out" 2>&1 &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
 }
