@@ -2,6 +2,7 @@
 // ($1::text[]): libpqxx 6.4 has no array parameters. Every element is quoted, so any text is safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,15 @@ inline std::string text_array_literal(const std::vector<std::optional<std::strin
     } else {
       out += "NULL";
     }
+  }
+  return out + "}";
+}
+
+inline std::string bigint_array_literal(const std::vector<std::int64_t>& elements) {
+  std::string out = "{";
+  for (const std::int64_t element : elements) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(element);
   }
   return out + "}";
 }

@@ -2,6 +2,7 @@
 // update) and relay_pacer_grants, one row per send slot granted and not answered yet.
 #include "adapters/postgres/pacer_repository.hpp"
 
+#include "adapters/postgres/array_literal.hpp"
 #include "adapters/postgres/prepared.hpp"
 
 namespace relay::pg {
@@ -96,12 +97,7 @@ std::vector<std::int64_t> PacerRepository::add_pacer_grants(pqxx::work& tx,
 
 void PacerRepository::remove_pacer_grants(pqxx::work& tx,
                                           const std::vector<std::int64_t>& grant_ids) {
-  std::string ids = "{";
-  for (const auto id : grant_ids) {
-    if (ids.size() > 1) ids += ',';
-    ids += std::to_string(id);
-  }
-  exec_prepared0(tx, pacer_grants_remove, ids + "}");
+  exec_prepared0(tx, pacer_grants_remove, bigint_array_literal(grant_ids));
 }
 
 }  // namespace relay::pg

@@ -116,15 +116,6 @@ void set_unflushed(pqxx::work& tx) {
   tx.exec0("SET LOCAL synchronous_commit = off");
 }
 
-std::string bigint_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (const auto value : values) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(value);
-  }
-  return out + "}";
-}
-
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -232,7 +223,7 @@ void load_claimed(pqxx::work& tx, std::vector<ClaimedDelivery>& claimed) {
                                        row[5].as<std::int64_t>()});
     }
   }
-  const std::string deliveries = bigint_array(delivery_ids);
+  const std::string deliveries = bigint_array_literal(delivery_ids);
   for (const auto& row : exec_prepared(tx, claimed_sends, deliveries)) {
     by_id[row[0].as<std::int64_t>()]->sends.push_back(
         {row[1].as<std::int64_t>(), row[2].as<int>(), row[3].as<int>(),
@@ -284,7 +275,7 @@ awaitable<std::vector<ClaimedDelivery>> RelayStore::claim(const std::string& tok
       claimed.push_back(std::move(delivery));
     }
     exec_prepared0(tx, vendor_turns_taken,
-                   bigint_array(std::vector<std::int64_t>(vendors.begin(), vendors.end())));
+                   bigint_array_literal(std::vector<std::int64_t>(vendors.begin(), vendors.end())));
     load_claimed(tx, claimed);
     std::vector<std::string> ids;
     std::vector<std::string> details;
