@@ -7,6 +7,9 @@
 namespace relay::pg {
 namespace {
 
+// One Metriport id's recording and its webhooks' application, serialised (key space 0x5e4d).
+constexpr const char* metriport_id_serialised = "SELECT pg_advisory_xact_lock(24141, hashtext($1))";
+
 constexpr const char* send_lock_by_metriport_id = R"sql(
 SELECT id, delivery_id, part, parts, status FROM delivery_sends
 WHERE metriport_message_id = $1 FOR UPDATE)sql";
@@ -67,6 +70,11 @@ std::vector<std::int64_t> ids_of(const pqxx::result& result) {
 }
 
 }  // namespace
+
+void DeliveryStatusRepository::serialise_metriport_id(pqxx::work& tx,
+                                                      const std::string& metriport_message_id) {
+  tx.exec_params(metriport_id_serialised, metriport_message_id);
+}
 
 std::optional<SendForStatus> DeliveryStatusRepository::lock_send(
     pqxx::work& tx, const std::string& metriport_message_id) {

@@ -33,6 +33,10 @@ struct SendOutcome {
 class DeliveryStatusRepository {
  public:
   // The send Metriport knows by that id, locked; nullopt while no send has recorded it.
+  // Until the transaction ends, no other transaction passes this call for the same id: the relay
+  // recording the id and the applier finding no send for it take turns, so a webhook that arrives
+  // while the id is being recorded is either seen by the recording or finds the send itself.
+  static void serialise_metriport_id(pqxx::work& tx, const std::string& metriport_message_id);
   static std::optional<SendForStatus> lock_send(pqxx::work& tx,
                                                 const std::string& metriport_message_id);
   // completed_at: ISO 8601 from Metriport.

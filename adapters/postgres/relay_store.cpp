@@ -11,6 +11,7 @@
 
 #include "adapters/postgres/array_literal.hpp"
 #include "adapters/postgres/delivery_repository.hpp"
+#include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "adapters/postgres/message_rows.hpp"
 #include "adapters/postgres/prepared.hpp"
@@ -362,6 +363,9 @@ awaitable<SendRecorded> RelayStore::record_send(const SendRecord& record) {
       return result;
     }
     result.recorded = true;
+    // Taken after the id is written: an applier that found no send for it either committed its
+    // 'waiting' mark before this (the read below sees the event) or waits and then finds the send.
+    DeliveryStatusRepository::serialise_metriport_id(tx, record.metriport_message_id);
     const auto facts =
         exec_prepared1(tx, recorded_send_facts, record.delivery_id, record.metriport_message_id);
     std::vector<std::string> events{record.audit_event};

@@ -46,8 +46,9 @@ struct SendRecord {
 struct SendRecorded {
   bool recorded = false;  // false: the part was settled already (nothing changed)
   bool accepted = false;  // the delivery moved to 'accepted' in the same commit
-  // Webhook events for this id were stored before the commit and not applied yet: the caller
-  // applies them now (a race this check misses is caught by the applier's sweep of waiting events).
+  // Webhook events for this id were stored and not applied yet: the caller applies them now. An
+  // applier looking for this id at the same moment takes turns with the recording
+  // (DeliveryStatusRepository::serialise_metriport_id), so no event is left waiting.
   bool webhooks_waiting = false;
   // Accepted with every part already final (completed/failed by webhooks): settle it now.
   bool settle_now = false;

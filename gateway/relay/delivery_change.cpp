@@ -57,4 +57,10 @@ pg::DeliveryChange build_change(const Transition& transition, const ChangeContex
   return change;
 }
 
+std::string send_audit_detail(int part, int parts, std::string_view metriport_message_id) {
+  boost::json::object detail{{"part", part}, {"parts", parts}};
+  if (!metriport_message_id.empty()) detail["metriport_message_id"] = metriport_message_id;
+  return boost::json::serialize(detail);
+}
+
 }  // namespace relay::engine

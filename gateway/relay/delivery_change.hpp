@@ -1,5 +1,5 @@
-// The one place a state-machine transition becomes a stored change record: guards, lease, attempts,
-// retry time, reason and the audit event with its details (built with Boost.JSON).
+// The one place a state-machine transition becomes a stored change record (guards, lease, attempts,
+// retry time, reason, the audit event and its details), and the audit details of a send's events.
 #pragma once
 
 #include <chrono>
@@ -45,5 +45,9 @@ pg::DeliveryChange build_change(const Transition& transition, const ChangeContex
 // The audit summary a failure records under this transition (note prefixed), if it records one.
 std::optional<std::string> recorded_summary(const Transition& transition,
                                             const std::optional<std::string>& text);
+
+// The audit details of a send's events: its part of the delivery's parts and, once known,
+// Metriport's id for it.
+std::string send_audit_detail(int part, int parts, std::string_view metriport_message_id);
 
 }  // namespace relay::engine

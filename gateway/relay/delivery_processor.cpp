@@ -13,8 +13,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <boost/json.hpp>
-
 #include "adapters/postgres/outage.hpp"
 #include "gateway/domain/timestamps.hpp"
 #include "gateway/log/log.hpp"
@@ -64,12 +62,6 @@ bool is_settled_send(const pg::DeliverySendRow& send) {
 double unit_random() {
   thread_local std::mt19937_64 generator(std::random_device{}());
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-}
-
-std::string part_detail(int part, int parts, std::string_view metriport_message_id) {
-  boost::json::object detail{{"part", part}, {"parts", parts}};
-  if (!metriport_message_id.empty()) detail["metriport_message_id"] = metriport_message_id;
-  return boost::json::serialize(detail);
 }
 
 bool all_settled(const pg::ClaimedDelivery& delivery) {
@@ -167,21 +159,19 @@ awaitable<bool> DeliveryProcessor::resolve_patient(pg::ClaimedDelivery& delivery
   // The claim read the patient's id from the delivery or a fresh patient_cache entry.
   bool fetched = false;
   if (!delivery.metriport_patient_id) {
-    {
-      const auto found = co_await client_.find_patient_by_external_id(delivery.patient_external_id);
-      if (found.is_not_found()) {
-        const Failure failure =
-            plain_failure(DeliveryEvent::permanent_failure, failure_class::patient_not_found,
-                          std::string(patient_unknown_reason));
-        co_return co_await fail(delivery, failure);
-      }
-      if (found.outcome != metriport::CallOutcome::success) {
-        const Failure failure = failure_of(found, "patient lookup");
-        co_return co_await fail(delivery, failure);
-      }
-      delivery.metriport_patient_id = found.value->id;
-      fetched = true;
+    const auto found = co_await client_.find_patient_by_external_id(delivery.patient_external_id);
+    if (found.is_not_found()) {
+      const Failure failure =
+          plain_failure(DeliveryEvent::permanent_failure, failure_class::patient_not_found,
+                        std::string(patient_unknown_reason));
+      co_return co_await fail(delivery, failure);
     }
+    if (found.outcome != metriport::CallOutcome::success) {
+      const Failure failure = failure_of(found, "patient lookup");
+      co_return co_await fail(delivery, failure);
+    }
+    delivery.metriport_patient_id = found.value->id;
+    fetched = true;
   }
   delivery.pending.metriport_patient_id = delivery.metriport_patient_id;
   delivery.pending.cache_patient = fetched;
@@ -340,7 +330,7 @@ DeliveryProcessor::make_send(pg::ClaimedDelivery& delivery, int part,
     start.lease = settings_.lease;
     start.part = part;
     start.actor = "relay:" + settings_.instance;
-    start.audit_detail_json = part_detail(part, parts, "");
+    start.audit_detail_json = send_audit_detail(part, parts, "");
     // The durable record before the send, with every step taken since the claim.
     auto sends = co_await store_.start_send(delivery, start);
     if (sends) {
@@ -512,7 +502,7 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
   record.metriport_message_id = metriport_message_id;
   record.actor = "relay:" + settings_.instance;
   record.audit_event = adopted ? "delivery.send_adopted" : "delivery.send_recorded";
-  record.audit_detail_json = part_detail(send.part, send.parts, metriport_message_id);
+  record.audit_detail_json = send_audit_detail(send.part, send.parts, metriport_message_id);
   const Transition acceptance = next(delivery.state, DeliveryEvent::send_accepted,
                                      {delivery.attempts, settings_.retry.max_attempts});
   if (acceptance.allowed && all_settled(delivery)) {

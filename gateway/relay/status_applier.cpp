@@ -2,8 +2,6 @@
 // message lock makes the last delivery to complete see the others, so a message turns Sent once.
 #include "gateway/relay/status_applier.hpp"
 
-#include <boost/json.hpp>
-
 #include "adapters/postgres/delivery_repository.hpp"
 #include "adapters/postgres/delivery_status_repository.hpp"
 #include "adapters/postgres/message_repository.hpp"
@@ -16,13 +14,6 @@ namespace relay::engine {
 namespace {
 
 using pg::DeliveryStatusRepository;
-
-std::string send_detail(const pg::SendForStatus& send, const StatusReport& report) {
-  return boost::json::serialize(
-      boost::json::object{{"part", send.part},
-                          {"parts", send.parts},
-                          {"metriport_message_id", report.metriport_message_id}});
-}
 
 }  // namespace
 
@@ -47,7 +38,13 @@ std::string_view to_text(ApplyOutcome outcome) {
 
 ApplyOutcome apply_status(pqxx::work& tx, const StatusReport& report, const std::string& actor,
                           int max_attempts, Settlements* settled) {
-  const auto send = DeliveryStatusRepository::lock_send(tx, report.metriport_message_id);
+  auto send = DeliveryStatusRepository::lock_send(tx, report.metriport_message_id);
+  if (!send) {
+    // Maybe being recorded right now: after that commit the send is found here, or the recording
+    // sees this event and applies it itself (RelayStore::record_send).
+    DeliveryStatusRepository::serialise_metriport_id(tx, report.metriport_message_id);
+    send = DeliveryStatusRepository::lock_send(tx, report.metriport_message_id);
+  }
   if (!send) return ApplyOutcome::waiting;
   if (send->status == "completed" || send->status == "failed") return ApplyOutcome::unchanged;
   DeliveryStatusRepository::set_send_outcome(tx, send->send_id, report.status, report.reason,
@@ -55,7 +52,7 @@ ApplyOutcome apply_status(pqxx::work& tx, const StatusReport& report, const std:
   pg::append_audit_event(
       tx, {actor, "delivery", std::to_string(send->delivery_id),
            report.status == "completed" ? "delivery.send_completed" : "delivery.send_failed",
-           send_detail(*send, report)});
+           send_audit_detail(send->part, send->parts, report.metriport_message_id)});
   settle_delivery(tx, send->delivery_id, actor, max_attempts, settled);
   return ApplyOutcome::applied;
 }

@@ -111,4 +111,13 @@ BOOST_AUTO_TEST_CASE(acceptance_stamps_and_releases) {
   BOOST_TEST(change.audit_event == "delivery.accepted");
 }
 
+BOOST_AUTO_TEST_CASE(a_sends_details_name_its_part_and_metriport_id_once_known) {
+  const auto started = boost::json::parse(send_audit_detail(2, 3, "")).as_object();
+  BOOST_TEST(started.at("part").as_int64() == 2);
+  BOOST_TEST(started.at("parts").as_int64() == 3);
+  BOOST_TEST(!started.contains("metriport_message_id"));
+  const auto recorded = boost::json::parse(send_audit_detail(1, 1, "0b6d3f0e-\"x\"")).as_object();
+  BOOST_TEST(recorded.at("metriport_message_id").as_string() == "0b6d3f0e-\"x\"");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
