@@ -95,16 +95,19 @@ boost::asio::awaitable<std::vector<RelayPause>> RelayPauseStore::list() {
   });
 }
 
-PauseSet RelayPauseStore::active(pqxx::transaction_base& tx) {
-  PauseSet set;
-  for (const auto& row : tx.exec(relay_pauses_active)) {
-    if (row[0].is_null()) {
-      set.global = true;
-    } else {
-      set.vendor_ids.push_back(row[0].as<std::int64_t>());
+boost::asio::awaitable<PauseSet> RelayPauseStore::active() {
+  co_return co_await pool_.run([](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    PauseSet set;
+    for (const auto& row : tx.exec(relay_pauses_active)) {
+      if (row[0].is_null()) {
+        set.global = true;
+      } else {
+        set.vendor_ids.push_back(row[0].as<std::int64_t>());
+      }
     }
-  }
-  return set;
+    return set;
+  });
 }
 
 }  // namespace relay::pg

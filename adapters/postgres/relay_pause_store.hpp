@@ -44,7 +44,7 @@ class RelayPauseStore {
   boost::asio::awaitable<std::vector<RelayPause>> list();
 
   // The pauses in force now (the relay's per-process cache reads this).
-  static PauseSet active(pqxx::transaction_base& tx);
+  boost::asio::awaitable<PauseSet> active();
 
  private:
   ConnectionPool& pool_;

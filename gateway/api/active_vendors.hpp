@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/vendor_store.hpp"
 
 namespace relay::api {
 
@@ -31,7 +32,7 @@ class ActiveVendors {
     Clock::time_point checked;
   };
 
-  pg::ConnectionPool& pool_;
+  pg::VendorStore store_;
   std::chrono::seconds ttl_;
   std::mutex mutex_;
   std::unordered_map<std::int64_t, Entry> entries_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/postgres/failure_reason.hpp"
 #include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
@@ -41,9 +42,9 @@ http::Response method_not_allowed(unsigned version, const char* allow) {
 http::Response failure_response(const std::exception& failure, WireFormat format, VendorRoute route,
                                 unsigned version) {
   const std::string label(to_text(route));
-  if (const auto* refused = dynamic_cast<const pqxx::data_exception*>(&failure)) {
+  if (const auto refused = pg::refused_value_sqlstate(failure)) {
     // Input the validators let through but PostgreSQL refuses: the client's fault, nothing stored.
-    log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", refused->sqlstate()}});
+    log::warn("request.refused_by_database", {{"route", label}, {"sqlstate", *refused}});
     return error_response(
         domain::RequestError::plain(domain::ErrorKind::bad_request,
                                     "The request holds a value that cannot be stored."),
@@ -54,8 +55,8 @@ http::Response failure_response(const std::exception& failure, WireFormat format
     log::warn("request.database_unavailable", {{"route", label}, {"reason", *outage}});
     return unavailable_response(format, version);
   }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    log::error("request.failed", {{"route", label}, {"sqlstate", sql->sqlstate()}});
+  if (const auto sqlstate = pg::sqlstate_of(failure)) {
+    log::error("request.failed", {{"route", label}, {"sqlstate", *sqlstate}});
   } else {
     log::error("request.failed", {{"route", label}, {"reason", failure.what()}});
   }
@@ -68,7 +69,6 @@ GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
                        const auth::TokenSigner& tokens, Readiness& readiness,
                        metrics::GatewayMetrics& metrics)
     : config_(config),
-      pool_(pool),
       tokens_(tokens),
       readiness_(readiness),
       metrics_(metrics),
@@ -76,6 +76,8 @@ GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
       login_gate_(config.auth, pool),
       active_vendors_(pool),
+      message_reads_(pool),
+      webhook_inbox_(pool),
       webhook_path_(normalised_path(config.webhook_path)) {}
 
 std::optional<std::int64_t> GatewayApi::authenticate(const http::Request& request) const {

@@ -9,6 +9,9 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/intake_store.hpp"
+#include "adapters/postgres/message_read_store.hpp"
+#include "adapters/postgres/webhook_inbox_store.hpp"
 #include "gateway/api/active_vendors.hpp"
 #include "gateway/api/ignored_webhook_fields.hpp"
 #include "gateway/api/login_gate.hpp"
@@ -18,7 +21,6 @@
 #include "gateway/auth/token_signer.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/http/http_types.hpp"
-#include "gateway/intake/intake_service.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
 
 namespace relay::api {
@@ -60,14 +62,15 @@ class GatewayApi {
   std::optional<std::int64_t> authenticate(const http::Request& request) const;
 
   const config::Config& config_;
-  pg::ConnectionPool& pool_;
   const auth::TokenSigner& tokens_;
   Readiness& readiness_;
   metrics::GatewayMetrics& metrics_;
-  intake::IntakeService intake_;
+  pg::IntakeStore intake_;
   boost::asio::thread_pool cpu_pool_;  // decoding, validation and encoding (never password hashing)
   LoginGate login_gate_;               // POST /token, with its own hashing threads
   ActiveVendors active_vendors_;
+  pg::MessageReadStore message_reads_;
+  pg::WebhookInboxStore webhook_inbox_;
   std::string webhook_path_;  // normalised
   IgnoredWebhookFields ignored_webhook_fields_;
 };

@@ -9,7 +9,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "adapters/postgres/vendor_repository.hpp"
 #include "gateway/auth/password_hash.hpp"
 #include "gateway/log/log.hpp"
 
@@ -43,7 +42,7 @@ const Decoy& decoy() {
 }  // namespace
 
 LoginGate::LoginGate(const config::AuthSettings& settings, pg::ConnectionPool& pool)
-    : pool_(pool),
+    : store_(pool),
       decoy_hash_(decoy().hash),
       vendor_names_(pool, settings.vendor_names_refresh),
       throttle_(settings.max_failures_per_name, settings.failure_window,
@@ -81,10 +80,7 @@ boost::asio::awaitable<LoginOutcome> LoginGate::check(const std::string& user_na
   std::optional<pg::VendorCredentials> vendor;
   std::exception_ptr lookup_failure;
   try {
-    vendor = co_await pool_.run([&user_name](pqxx::connection& connection) {
-      pqxx::read_transaction tx(connection);
-      return pg::VendorRepository::find_by_name(tx, user_name);
-    });
+    vendor = co_await store_.find_by_name(user_name);
   } catch (...) {
     lookup_failure = std::current_exception();
   }

@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
-#include "adapters/postgres/vendor_repository.hpp"
+#include "adapters/postgres/vendor_store.hpp"
 #include "gateway/api/vendor_names.hpp"
 #include "gateway/auth/hashing_pool.hpp"
 #include "gateway/auth/login_throttle.hpp"
@@ -61,7 +61,7 @@ class LoginGate {
   boost::asio::awaitable<void> wait_like_a_hash();
   LoginOutcome refused(LoginOutcome::Kind kind, std::chrono::seconds retry_after);
 
-  pg::ConnectionPool& pool_;
+  pg::VendorStore store_;
   std::string decoy_hash_;
   VendorNames vendor_names_;
   auth::LoginThrottle throttle_;

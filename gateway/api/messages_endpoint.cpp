@@ -48,8 +48,8 @@ class IntakeTally {
   metrics::IntakeMetrics& metrics_;
 };
 
-metrics::IntakeOutcome stored_outcome(intake::IntakeAction action, domain::RequestedStatus status) {
-  if (action == intake::IntakeAction::unchanged) return metrics::IntakeOutcome::duplicate;
+metrics::IntakeOutcome stored_outcome(domain::IntakeAction action, domain::RequestedStatus status) {
+  if (action == domain::IntakeAction::unchanged) return metrics::IntakeOutcome::duplicate;
   return status == domain::RequestedStatus::sent ? metrics::IntakeOutcome::stored
                                                  : metrics::IntakeOutcome::draft;
 }
@@ -103,7 +103,7 @@ boost::asio::awaitable<http::Response> GatewayApi::post_message(http::Request& r
     co_return error_response(validated.error(), *answer_format, version);
   }
 
-  auto stored = co_await intake_.submit(vendor_id, validated.value());
+  auto stored = co_await intake_.store(vendor_id, validated.value());
   if (!stored) {
     tally.outcome = metrics::outcome_of(stored.error().kind);
     co_return error_response(stored.error(), *answer_format, version);
@@ -127,10 +127,7 @@ boost::asio::awaitable<http::Response> GatewayApi::get_message(http::Request& re
         domain::RequestError::field("externalId", "The externalId query parameter is required."),
         *answer_format, version);
   }
-  auto message = co_await pool_.run([vendor_id, external_id](pqxx::connection& connection) {
-    pg::SnapshotRead tx(connection);
-    return pg::MessageRepository::find_by_external_id(tx, vendor_id, *external_id);
-  });
+  auto message = co_await message_reads_.find_by_external_id(vendor_id, *external_id);
   if (!message) {
     co_return error_response(
         domain::RequestError::plain(domain::ErrorKind::not_found,
@@ -152,10 +149,7 @@ boost::asio::awaitable<http::Response> GatewayApi::search_messages(http::Request
   if (!query) co_return error_response(query.error(), WireFormat::json, version);
 
   const pg::SearchQuery search = query.value();
-  auto page = co_await pool_.run([vendor_id, &search](pqxx::connection& connection) {
-    pg::SnapshotRead tx(connection);
-    return pg::MessageRepository::search(tx, vendor_id, search);
-  });
+  const auto page = co_await message_reads_.search(vendor_id, search);
 
   portal::PagedList list;
   list.total_items = page.total_items;

@@ -5,12 +5,12 @@
 #include <exception>
 #include <vector>
 
-#include "adapters/postgres/vendor_repository.hpp"
+#include "adapters/postgres/vendor_store.hpp"
 
 namespace relay::api {
 
 VendorNames::VendorNames(pg::ConnectionPool& pool, std::chrono::milliseconds min_reload_interval)
-    : pool_(pool), min_reload_interval_(min_reload_interval) {}
+    : store_(pool), min_reload_interval_(min_reload_interval) {}
 
 bool VendorNames::contains(const std::string& name) const {
   std::lock_guard lock(mutex_);
@@ -33,10 +33,7 @@ boost::asio::awaitable<void> VendorNames::reload_if_due() {
   std::vector<std::string> names;
   std::exception_ptr failure;
   try {
-    names = co_await pool_.run([](pqxx::connection& connection) {
-      pqxx::read_transaction tx(connection);
-      return pg::VendorRepository::list_names(tx);
-    });
+    names = co_await store_.list_names();
   } catch (...) {
     failure = std::current_exception();
   }

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/vendor_store.hpp"
 
 namespace relay::api {
 
@@ -31,7 +32,7 @@ class VendorNames {
   boost::asio::awaitable<void> reload_if_due();
 
  private:
-  pg::ConnectionPool& pool_;
+  pg::VendorStore store_;
   std::chrono::milliseconds min_reload_interval_;
   mutable std::mutex mutex_;
   std::unordered_set<std::string> names_;

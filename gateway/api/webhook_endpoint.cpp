@@ -4,11 +4,9 @@
 
 #include "adapters/metriport/webhook_request.hpp"
 #include "adapters/metriport/webhook_signature.hpp"
-#include "adapters/postgres/message_repository.hpp"
-#include "adapters/postgres/webhook_repository.hpp"
+#include "adapters/postgres/webhook_inbox_store.hpp"
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/responses.hpp"
-#include "gateway/domain/digest.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::api {
@@ -43,7 +41,7 @@ void note_ignored_fields(IgnoredWebhookFields& tally, const metriport::WebhookRe
   }
 }
 
-constexpr std::string_view unstorable_reason =
+const std::string unstorable_reason =
     "body: holds a value PostgreSQL cannot store (a NUL character or an out-of-range number)";
 
 }  // namespace
@@ -74,13 +72,7 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
   auto parsed = metriport::parse_webhook_request(raw);
   if (const auto* rejection = std::get_if<metriport::WebhookRejection>(&parsed)) {
     const std::string reason = rejection->field + ": " + rejection->problem;
-    const std::string digest = domain::sha256_hex(raw);
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      pg::WebhookRepository::record_rejection(tx, reason, static_cast<std::int64_t>(raw.size()),
-                                              digest);
-      tx.commit();
-    });
+    co_await webhook_inbox_.record_rejection(reason, raw);
     log::warn("webhook.rejected", {{"reason", reason}, {"bytes", std::to_string(raw.size())}});
     metrics_.webhooks().count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", reason}}, version);
@@ -90,49 +82,28 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     note_ignored_fields(ignored_webhook_fields_, event);
     metrics_.webhooks().count_ignored_fields(event.ignored_field_count);
   }
+  pg::VerifiedWebhook verified{event.meta.message_id, event.meta.type, std::nullopt,
+                               immediate_outcome(event)};
   // What the relay applies, as validated here: it never reads the stored payload again.
-  std::optional<pg::WebhookStatus> status;
   if (const auto* reported = std::get_if<metriport::MessageStatusWebhook>(&event.body)) {
-    status =
+    verified.status =
         pg::WebhookStatus{reported->id, reported->status, reported->completed_at, reported->reason};
   }
-  const auto outcome = immediate_outcome(event);
-  enum class Stored { inserted, duplicate, unstorable };
-  const Stored stored_as = co_await pool_.run([&](pqxx::connection& connection) {
-    try {
-      pqxx::work tx(connection);
-      const bool inserted = pg::WebhookRepository::store_event(
-          tx, event.meta.message_id, event.meta.type, status, raw, outcome);
-      tx.commit();
-      return inserted ? Stored::inserted : Stored::duplicate;
-    } catch (const pqxx::data_exception&) {
-      // Valid JSON that jsonb refuses (a \u0000 escape): bad input, recorded, never a 500.
-      pqxx::work tx(connection);
-      pg::WebhookRepository::record_rejection(tx, std::string(unstorable_reason),
-                                              static_cast<std::int64_t>(raw.size()),
-                                              domain::sha256_hex(raw));
-      tx.commit();
-      return Stored::unstorable;
-    }
-  });
-  if (stored_as == Stored::unstorable) {
+  // Valid JSON that jsonb refuses (a \u0000 escape): bad input, recorded, never a 500.
+  const pg::WebhookStored stored_as =
+      co_await webhook_inbox_.store(verified, raw, unstorable_reason);
+  if (stored_as == pg::WebhookStored::unstorable) {
     metrics_.webhooks().count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", unstorable_reason}},
                           version);
   }
-  const bool stored = stored_as == Stored::inserted;
+  const bool stored = stored_as == pg::WebhookStored::inserted;
   metrics_.webhooks().count_received(
       metrics::webhook_type(event.meta.type),
       stored ? metrics::WebhookStored::stored : metrics::WebhookStored::duplicate);
-  if (stored && !outcome) {
+  if (stored && !verified.applied_outcome) {
     // Wake the relay engines (any process) to apply it; their poll covers a lost wake-up.
-    co_await pool_.run([&](pqxx::connection& connection) {
-      try {
-        pg::notify_relay(connection, event.meta.message_id);
-      } catch (const std::exception&) {
-        log::warn("webhook.wake_failed", {{"event_id", event.meta.message_id}});
-      }
-    });
+    co_await webhook_inbox_.wake_relay(verified.event_id);
   }
   log::info(stored ? "webhook.stored" : "webhook.duplicate",
             {{"event_id", event.meta.message_id}, {"type", event.meta.type}});

@@ -5,7 +5,7 @@
 #include <array>
 #include <string_view>
 
-#include "adapters/postgres/outage.hpp"
+#include "adapters/postgres/failure_reason.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::metrics {
@@ -23,14 +23,6 @@ prometheus::MetricFamily gauge(std::string name, std::string help, double value)
   metric.gauge.value = value;
   family.metric.push_back(std::move(metric));
   return family;
-}
-
-std::string failure_reason(const std::exception& failure) {
-  if (auto outage = pg::outage_reason(failure)) return *outage;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    return "sqlstate " + sql->sqlstate();
-  }
-  return "fault";
 }
 
 }  // namespace
@@ -51,7 +43,7 @@ boost::asio::awaitable<void> QueueGauges::refresh_if_stale() {
   try {
     snapshot = co_await store_.read();
   } catch (const std::exception& error) {
-    failure = failure_reason(error);
+    failure = pg::failure_reason(error);
   }
   if (!snapshot) log::warn("metrics.queue_read_failed", {{"reason", failure}});
   std::lock_guard lock(mutex_);

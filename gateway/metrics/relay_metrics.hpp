@@ -21,7 +21,7 @@ class RelayMetrics {
   void observe_intake_to_sent(double seconds) noexcept;
   // A delivery waited this long for a send slot before it was granted.
   void observe_pacer_wait(std::chrono::steady_clock::duration waited) noexcept;
-  // A stored webhook event was applied with this outcome (status_applier's words: applied,
+  // A stored webhook event was applied with this outcome (the settlement store's words: applied,
   // unchanged, waiting, recorded, unreadable, unapplicable); other words count as "other".
   void count_webhook_applied(std::string_view outcome) noexcept;
 

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "adapters/postgres/failure_reason.hpp"
 #include "adapters/postgres/outage.hpp"
 #include "gateway/api/request_target.hpp"
 #include "gateway/log/log.hpp"
@@ -38,8 +39,8 @@ http::Response unauthorized(unsigned version) {
 // The one place exceptions become answers: refused values 400, a database outage 503 with
 // Retry-After (the same classification as the vendor listener), anything else an undisclosed 500.
 http::Response failure_response(const std::exception& failure, unsigned version) {
-  if (const auto* refused = dynamic_cast<const pqxx::data_exception*>(&failure)) {
-    log::warn("ops.request_refused_by_database", {{"sqlstate", refused->sqlstate()}});
+  if (const auto refused = pg::refused_value_sqlstate(failure)) {
+    log::warn("ops.request_refused_by_database", {{"sqlstate", *refused}});
     return error_response(beast_http::status::bad_request, "bad_request",
                           "The request holds a value that cannot be stored or compared.", version);
   }
@@ -50,8 +51,8 @@ http::Response failure_response(const std::exception& failure, unsigned version)
     response.set(beast_http::field::retry_after, "5");
     return response;
   }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    log::error("ops.request_failed", {{"sqlstate", sql->sqlstate()}});
+  if (const auto sqlstate = pg::sqlstate_of(failure)) {
+    log::error("ops.request_failed", {{"sqlstate", *sqlstate}});
   } else {
     log::error("ops.request_failed", {{"reason", failure.what()}});
   }

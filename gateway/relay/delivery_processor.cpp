@@ -20,7 +20,7 @@
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/earlier_send_match.hpp"
 #include "gateway/relay/failure_class.hpp"
-#include "gateway/relay/status_applier.hpp"
+#include "gateway/relay/settlement_rules.hpp"
 
 namespace relay::engine {
 
@@ -28,6 +28,9 @@ namespace {
 
 using boost::asio::awaitable;
 using boost::asio::use_awaitable;
+
+// Settlements the relay applies on Metriport's behalf (its webhooks, which came first).
+const std::string webhook_actor = "metriport:webhook";
 
 constexpr std::string_view patient_unknown_reason =
     "patient not found in Metriport: no patient has this portal ExternalId";
@@ -83,13 +86,13 @@ std::string failure_reason(const std::exception& failure) {
 
 }  // namespace
 
-DeliveryProcessor::DeliveryProcessor(pg::RelayStore& store, pg::ConnectionPool& pool,
+DeliveryProcessor::DeliveryProcessor(pg::RelayStore& store, pg::SettlementStore& settlements,
                                      metriport::MetriportClient& client, SharedPacer& pacer,
                                      PauseGate& pauses, ProcessorSettings settings,
                                      const std::atomic<bool>& stopping,
                                      metrics::RelayMetrics& metrics)
     : store_(store),
-      pool_(pool),
+      settlements_(settlements),
       client_(client),
       pacer_(pacer),
       pauses_(pauses),
@@ -517,17 +520,11 @@ awaitable<bool> DeliveryProcessor::record_accepted(pg::ClaimedDelivery& delivery
   if (recorded.accepted) {
     delivery.state = acceptance.to;
   }
-  // A webhook that beat this answer waits for the id: applied now (FOR UPDATE, so an applier that
-  // is marking the same event 'waiting' right now is waited for and the event re-read).
+  // A webhook that beat this answer waits for the id: applied now.
   if (recorded.webhooks_waiting) {
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      Settlements settled;
-      apply_events_waiting_for(tx, metriport_message_id, "metriport:webhook",
-                               settings_.retry.max_attempts, &settled);
-      tx.commit();
-      report(settled, metrics_);
-    });
+    const auto settled =
+        co_await settlements_.apply_events_waiting_for(metriport_message_id, webhook_actor);
+    report(settled, metrics_);
   } else if (recorded.settle_now) {
     co_await settle(delivery);
   }
@@ -545,13 +542,8 @@ awaitable<void> DeliveryProcessor::accept(pg::ClaimedDelivery& delivery) {
 }
 
 awaitable<void> DeliveryProcessor::settle(pg::ClaimedDelivery& delivery) {
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    Settlements settled;
-    settle_delivery(tx, delivery.id, "metriport:webhook", settings_.retry.max_attempts, &settled);
-    tx.commit();
-    report(settled, metrics_);
-  });
+  const auto settled = co_await settlements_.settle(delivery.id, webhook_actor);
+  report(settled, metrics_);
 }
 
 pg::DeliveryChange DeliveryProcessor::change_for(const pg::ClaimedDelivery& delivery,

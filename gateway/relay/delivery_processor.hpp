@@ -11,9 +11,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/metriport/metriport_client.hpp"
-#include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/delivery_records.hpp"
 #include "adapters/postgres/relay_store.hpp"
+#include "adapters/postgres/settlement_store.hpp"
 #include "gateway/metrics/relay_metrics.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
 #include "gateway/relay/pause_gate.hpp"
@@ -36,9 +36,9 @@ struct ProcessorSettings {
 class DeliveryProcessor {
  public:
   // metrics hears of pacer waits and of messages turning Sent; it must outlive the processor.
-  // pool is for the status applier (webhooks that came before the send's answer); every other
-  // database step goes through store.
-  DeliveryProcessor(pg::RelayStore& store, pg::ConnectionPool& pool,
+  // settlements applies webhooks that came before the send's answer and settles accepted
+  // deliveries; every other database step goes through store.
+  DeliveryProcessor(pg::RelayStore& store, pg::SettlementStore& settlements,
                     metriport::MetriportClient& client, SharedPacer& pacer, PauseGate& pauses,
                     ProcessorSettings settings, const std::atomic<bool>& stopping,
                     metrics::RelayMetrics& metrics);
@@ -119,7 +119,7 @@ class DeliveryProcessor {
                                 const Transition& transition, const Failure* failure) const;
 
   pg::RelayStore& store_;
-  pg::ConnectionPool& pool_;
+  pg::SettlementStore& settlements_;
   metriport::MetriportClient& client_;
   SharedPacer& pacer_;
   PauseGate& pauses_;

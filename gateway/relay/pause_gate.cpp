@@ -16,10 +16,7 @@ boost::asio::awaitable<bool> PauseGate::is_paused(std::int64_t vendor_id) {
     }
   }
   if (fresh_enough) co_return cached_answer;
-  pg::PauseSet fresh = co_await pool_.run([](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    return pg::RelayPauseStore::active(tx);
-  });
+  pg::PauseSet fresh = co_await store_.active();
   const bool paused = fresh.covers(vendor_id);
   {
     std::lock_guard lock(mutex_);

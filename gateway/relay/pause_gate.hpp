@@ -9,7 +9,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "adapters/postgres/connection_pool.hpp"
 #include "adapters/postgres/relay_pause_store.hpp"
 
 namespace relay::engine {
@@ -19,15 +18,17 @@ inline constexpr std::chrono::milliseconds pause_cache_max_age{1000};
 
 class PauseGate {
  public:
-  PauseGate(pg::ConnectionPool& pool, std::chrono::milliseconds max_age = pause_cache_max_age)
-      : pool_(pool), max_age_(max_age) {}
+  // store must outlive the gate.
+  explicit PauseGate(pg::RelayPauseStore& store,
+                     std::chrono::milliseconds max_age = pause_cache_max_age)
+      : store_(store), max_age_(max_age) {}
 
   // Whether a pause covers the vendor (its own or the global one). Throws when the pauses cannot
   // be read (the caller treats it like any database failure).
   boost::asio::awaitable<bool> is_paused(std::int64_t vendor_id);
 
  private:
-  pg::ConnectionPool& pool_;
+  pg::RelayPauseStore& store_;
   const std::chrono::milliseconds max_age_;
   std::mutex mutex_;  // workers run on several I/O threads
   pg::PauseSet pauses_;

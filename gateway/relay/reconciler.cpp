@@ -3,13 +3,10 @@
 #include "gateway/relay/reconciler.hpp"
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
-#include "adapters/postgres/delivery_status_repository.hpp"
-#include "adapters/postgres/message_repository.hpp"
+#include "adapters/postgres/failure_reason.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/relay/loop_failure_reason.hpp"
-#include "gateway/relay/status_applier.hpp"
+#include "gateway/relay/settlement_rules.hpp"
 
 namespace relay::engine {
 
@@ -21,11 +18,11 @@ constexpr int due_batches_per_round = 20;
 
 }  // namespace
 
-Reconciler::Reconciler(pg::ConnectionPool& pool, metriport::MetriportClient& client,
+Reconciler::Reconciler(pg::SettlementStore& store, metriport::MetriportClient& client,
                        WebhookApplier& webhooks, WakeSignal& wake,
                        const std::atomic<bool>& stopping, const config::RelaySettings& settings,
                        metrics::RelayMetrics& metrics, const std::string& instance)
-    : pool_(pool),
+    : store_(store),
       client_(client),
       webhooks_(webhooks),
       wake_(wake),
@@ -41,7 +38,7 @@ boost::asio::awaitable<void> Reconciler::run() {
       co_await reconcile_once();
     } catch (const std::exception& failure) {
       log::error("relay.reconcile_failed",
-                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
+                 {{"instance", instance_}, {"reason", pg::failure_reason(failure)}});
     }
     const auto until = std::chrono::steady_clock::now() + settings_.reconcile_interval;
     while (!stopping_ && std::chrono::steady_clock::now() < until) {
@@ -63,22 +60,12 @@ boost::asio::awaitable<void> Reconciler::reconcile_once() {
   }
   const std::string detail =
       boost::json::serialize(boost::json::object{{"reason", "no confirmation from Metriport"}});
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    for (const auto id : pg::DeliveryStatusRepository::flag_unconfirmed(tx, flag_after)) {
-      pg::append_audit_event(
-          tx, {actor_, "delivery", std::to_string(id), "delivery.unconfirmed", detail});
-      log::warn("relay.delivery_unconfirmed", {{"delivery_id", std::to_string(id)}});
-    }
-    tx.commit();
-  });
+  const auto flagged = co_await store_.flag_unconfirmed(flag_after, actor_, detail);
+  for (const auto id : flagged) {
+    log::warn("relay.delivery_unconfirmed", {{"delivery_id", std::to_string(id)}});
+  }
   for (int round = 0; round < due_batches_per_round && !stopping_; ++round) {
-    const auto due = co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      auto ids = pg::DeliveryStatusRepository::take_unconfirmed(tx, reconcile_after, due_batch);
-      tx.commit();
-      return ids;
-    });
+    const auto due = co_await store_.take_unconfirmed(reconcile_after, due_batch);
     for (const std::int64_t delivery_id : due) {
       if (stopping_) break;
       co_await reconcile_delivery(delivery_id);
@@ -88,13 +75,7 @@ boost::asio::awaitable<void> Reconciler::reconcile_once() {
 }
 
 boost::asio::awaitable<void> Reconciler::reconcile_delivery(std::int64_t delivery_id) {
-  const int max_attempts = settings_.max_attempts;
-  const auto message_ids = co_await pool_.run([delivery_id](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    auto ids = pg::DeliveryStatusRepository::processing_message_ids(tx, delivery_id);
-    tx.commit();
-    return ids;
-  });
+  const auto message_ids = co_await store_.processing_message_ids(delivery_id);
   for (const std::string& message_id : message_ids) {
     const auto answer = co_await client_.get_message(message_id);
     if (answer.outcome != metriport::CallOutcome::success) {
@@ -106,28 +87,18 @@ boost::asio::awaitable<void> Reconciler::reconcile_delivery(std::int64_t deliver
     const auto& record = *answer.value;
     if (record.status != "completed" && record.status != "failed") continue;  // still processing
     // The Message's updatedAt is when its status last changed; the moment we learnt it otherwise.
-    const StatusReport status{message_id, record.status, record.updated_at.value_or("now"),
-                              record.reason};
-    co_await pool_.run([&](pqxx::connection& connection) {
-      pqxx::work tx(connection);
-      Settlements settled;
-      apply_status(tx, status, actor_, max_attempts, &settled);
-      tx.commit();
-      report(settled, metrics_);
-    });
+    const pg::StatusReport status{message_id, record.status, record.updated_at.value_or("now"),
+                                  record.reason};
+    const auto settled = co_await store_.apply_status(status, actor_);
+    report(settled, metrics_);
     log::info("relay.status_polled", {{"delivery_id", std::to_string(delivery_id)},
                                       {"metriport_message_id", message_id},
                                       {"status", record.status}});
   }
   // Every part may have its final status already (webhooks applied before the delivery was
   // accepted, and the settle after acceptance lost to a crash): settle it now.
-  co_await pool_.run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    Settlements settled;
-    settle_delivery(tx, delivery_id, actor_, max_attempts, &settled);
-    tx.commit();
-    report(settled, metrics_);
-  });
+  const auto settled = co_await store_.settle(delivery_id, actor_);
+  report(settled, metrics_);
 }
 
 }  // namespace relay::engine

@@ -9,7 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/metriport/metriport_client.hpp"
-#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/settlement_store.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/metrics/relay_metrics.hpp"
 #include "gateway/relay/wake_signal.hpp"
@@ -21,8 +21,8 @@ class Reconciler {
  public:
   // Everything passed by reference belongs to the engine and must outlive the reconciler; webhooks
   // applies the events still waiting for an id recorded since (a crash between the two).
-  Reconciler(pg::ConnectionPool& pool, metriport::MetriportClient& client, WebhookApplier& webhooks,
-             WakeSignal& wake, const std::atomic<bool>& stopping,
+  Reconciler(pg::SettlementStore& store, metriport::MetriportClient& client,
+             WebhookApplier& webhooks, WakeSignal& wake, const std::atomic<bool>& stopping,
              const config::RelaySettings& settings, metrics::RelayMetrics& metrics,
              const std::string& instance);
 
@@ -33,7 +33,7 @@ class Reconciler {
   boost::asio::awaitable<void> reconcile_once();
   boost::asio::awaitable<void> reconcile_delivery(std::int64_t delivery_id);
 
-  pg::ConnectionPool& pool_;
+  pg::SettlementStore& store_;
   metriport::MetriportClient& client_;
   WebhookApplier& webhooks_;
   WakeSignal& wake_;

@@ -12,12 +12,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "adapters/postgres/failure_reason.hpp"
 #include "adapters/postgres/message_repository.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/relay/delivery_change.hpp"
 #include "gateway/relay/delivery_state.hpp"
 #include "gateway/relay/delivery_state_machine.hpp"
-#include "gateway/relay/loop_failure_reason.hpp"
 
 namespace relay::engine {
 
@@ -84,12 +84,16 @@ RelayEngine::RelayEngine(boost::asio::any_io_executor executor, const config::Co
             &metrics.pool("relay", relay_pool_size(config))),
       client_(executor, client_settings(config.metriport), &metrics.metriport()),
       store_(pool_),
+      settlement_rules_(config.relay.max_attempts),
+      settlements_(pool_, settlement_rules_),
       pacer_(pool_, pacer_settings(config)),
-      pauses_(pool_),
+      pause_store_(pool_),
+      pauses_(pause_store_),
       listener_(config.database.url, pg::delivery_channel, [this] { wake_.notify_all(); }),
-      webhooks_(pool_, wake_, stopping_, settings_, metrics_, instance_),
-      reconciler_(pool_, client_, webhooks_, wake_, stopping_, settings_, metrics_, instance_) {
-  processor_ = std::make_unique<DeliveryProcessor>(store_, pool_, client_, pacer_, pauses_,
+      webhooks_(settlements_, wake_, stopping_, settings_, metrics_, instance_),
+      reconciler_(settlements_, client_, webhooks_, wake_, stopping_, settings_, metrics_,
+                  instance_) {
+  processor_ = std::make_unique<DeliveryProcessor>(store_, settlements_, client_, pacer_, pauses_,
                                                    processor_settings(config, instance_), stopping_,
                                                    metrics_);
 }
@@ -155,7 +159,7 @@ boost::asio::awaitable<void> RelayEngine::worker_loop() {
         next = co_await claim_batch();
       } catch (const std::exception& failure) {
         log::error("relay.claim_failed",
-                   {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
+                   {{"instance", instance_}, {"reason", pg::failure_reason(failure)}});
         claim_failed = true;
       }
       if (claim_failed || !next) {
@@ -212,7 +216,7 @@ boost::asio::awaitable<void> RelayEngine::reaper_loop() {
       reaped = co_await reap_expired_leases();
     } catch (const std::exception& failure) {
       log::error("relay.reap_failed",
-                 {{"instance", instance_}, {"reason", loop_failure_reason(failure)}});
+                 {{"instance", instance_}, {"reason", pg::failure_reason(failure)}});
     }
     if (reaped > 0) {
       wake_.notify_all();

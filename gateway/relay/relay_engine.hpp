@@ -13,13 +13,16 @@
 
 #include "adapters/metriport/metriport_client.hpp"
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/notification_listener.hpp"
+#include "adapters/postgres/relay_pause_store.hpp"
 #include "adapters/postgres/relay_store.hpp"
+#include "adapters/postgres/settlement_store.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/relay/delivery_processor.hpp"
-#include "gateway/relay/notification_listener.hpp"
 #include "gateway/relay/pause_gate.hpp"
 #include "gateway/relay/reconciler.hpp"
+#include "gateway/relay/settlement_rules.hpp"
 #include "gateway/relay/shared_pacer.hpp"
 #include "gateway/relay/wake_signal.hpp"
 #include "gateway/relay/webhook_applier.hpp"
@@ -60,10 +63,13 @@ class RelayEngine {
   pg::ConnectionPool pool_;
   metriport::MetriportClient client_;
   pg::RelayStore store_;
+  RelaySettlementRules settlement_rules_;
+  pg::SettlementStore settlements_;
   SharedPacer pacer_;
+  pg::RelayPauseStore pause_store_;
   PauseGate pauses_;
   WakeSignal wake_;
-  NotificationListener listener_;
+  pg::NotificationListener listener_;
   std::atomic<bool> stopping_{false};
   WebhookApplier webhooks_;
   Reconciler reconciler_;

@@ -9,7 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/settlement_store.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/metrics/relay_metrics.hpp"
 #include "gateway/relay/wake_signal.hpp"
@@ -18,8 +18,8 @@ namespace relay::engine {
 
 class WebhookApplier {
  public:
-  // pool, wake, stopping and metrics belong to the engine and must outlive the applier.
-  WebhookApplier(pg::ConnectionPool& pool, WakeSignal& wake, const std::atomic<bool>& stopping,
+  // store, wake, stopping and metrics belong to the engine and must outlive the applier.
+  WebhookApplier(pg::SettlementStore& store, WakeSignal& wake, const std::atomic<bool>& stopping,
                  const config::RelaySettings& settings, metrics::RelayMetrics& metrics,
                  std::string instance);
 
@@ -31,13 +31,13 @@ class WebhookApplier {
   boost::asio::awaitable<bool> apply_next(bool waiting);
 
  private:
-  pg::ConnectionPool& pool_;
+  pg::SettlementStore& store_;
   WakeSignal& wake_;
   const std::atomic<bool>& stopping_;
   std::chrono::milliseconds poll_interval_;
-  int max_attempts_;
   metrics::RelayMetrics& metrics_;
   std::string instance_;
+  const std::string actor_ = "metriport:webhook";
 };
 
 }  // namespace relay::engine

@@ -7,20 +7,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "adapters/postgres/outage.hpp"
+#include "adapters/postgres/failure_reason.hpp"
 #include "gateway/log/log.hpp"
 
 namespace relay::retention {
 namespace {
-
-// A log-safe reason: the kind of database outage, else the SQLSTATE; never the message text.
-std::string failure_reason(const std::exception& failure) {
-  if (auto outage = pg::outage_reason(failure)) return *outage;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
-    return "sqlstate " + sql->sqlstate();
-  }
-  return "fault";
-}
 
 PassResult result_of(pg::RetentionPass::Outcome outcome) {
   switch (outcome) {
@@ -162,7 +153,7 @@ boost::asio::awaitable<void> RetentionScheduler::run_once() {
     }
   } catch (const std::exception& failure) {
     report.result = PassResult::failed;
-    log::error("retention.failed", {{"actor", actor_}, {"reason", failure_reason(failure)}});
+    log::error("retention.failed", {{"actor", actor_}, {"reason", pg::failure_reason(failure)}});
   }
   report.finished_at = std::chrono::system_clock::now();
   report.duration = std::chrono::steady_clock::now() - started;

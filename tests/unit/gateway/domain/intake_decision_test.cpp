@@ -2,10 +2,9 @@
 // These rules decide whether a vendor's retry can ever send a message twice, so all are covered.
 #include <boost/test/unit_test.hpp>
 
-#include "gateway/intake/intake_decision.hpp"
+#include "gateway/domain/intake_decision.hpp"
 
-using namespace relay::intake;
-using relay::domain::RequestedStatus;
+using namespace relay::domain;
 
 BOOST_AUTO_TEST_SUITE(intake_decision)
 

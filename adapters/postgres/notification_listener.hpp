@@ -1,6 +1,5 @@
-// Listens on PostgreSQL's relay_deliveries channel on its own connection and thread, and wakes the
-// workers when intake queues deliveries. Polling stays as the fallback, so a lost NOTIFY only
-// delays.
+// Listens on a PostgreSQL channel (the relay: relay_deliveries) on its own connection and thread,
+// and calls back on each notification; the relay's polling stays the fallback for a lost NOTIFY.
 #pragma once
 
 #include <atomic>
@@ -8,7 +7,7 @@
 #include <string>
 #include <thread>
 
-namespace relay::engine {
+namespace relay::pg {
 
 class NotificationListener {
  public:
@@ -32,4 +31,4 @@ class NotificationListener {
   std::thread thread_;
 };
 
-}  // namespace relay::engine
+}  // namespace relay::pg

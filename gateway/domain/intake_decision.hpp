@@ -7,7 +7,7 @@
 
 #include "gateway/domain/message.hpp"
 
-namespace relay::intake {
+namespace relay::domain {
 
 enum class IntakeAction {
   create,        // no message with that ExternalId yet
@@ -17,7 +17,7 @@ enum class IntakeAction {
 };
 
 struct StoredVersion {
-  domain::RequestedStatus requested_status = domain::RequestedStatus::draft;
+  RequestedStatus requested_status = RequestedStatus::draft;
   std::string content_hash;
 };
 
@@ -25,6 +25,6 @@ IntakeAction decide_intake(const std::optional<StoredVersion>& stored,
                            const std::string& posted_content_hash);
 
 // Audit event name for an action that changed something ("message.created", ...).
-const char* audit_event_for(IntakeAction action, domain::RequestedStatus posted_status);
+const char* audit_event_for(IntakeAction action, RequestedStatus posted_status);
 
-}  // namespace relay::intake
+}  // namespace relay::domain

@@ -1,6 +1,6 @@
 // The LISTEN loop: waits for notifications one second at a time (so stop() is prompt), and on a
 // broken connection logs, waits, and reconnects; the workers keep polling meanwhile.
-#include "gateway/relay/notification_listener.hpp"
+#include "adapters/postgres/notification_listener.hpp"
 
 #include <chrono>
 
@@ -9,7 +9,7 @@
 #include "adapters/postgres/connection_string.hpp"
 #include "gateway/log/log.hpp"
 
-namespace relay::engine {
+namespace relay::pg {
 
 namespace {
 
@@ -28,7 +28,7 @@ class WakeReceiver : public pqxx::notification_receiver {
 
 NotificationListener::NotificationListener(std::string database_url, std::string channel,
                                            std::function<void()> on_notify)
-    : database_url_(pg::with_default_connect_timeout(database_url)),
+    : database_url_(with_default_connect_timeout(database_url)),
       channel_(std::move(channel)),
       on_notify_(std::move(on_notify)) {}
 
@@ -62,4 +62,4 @@ void NotificationListener::run() {
   }
 }
 
-}  // namespace relay::engine
+}  // namespace relay::pg
