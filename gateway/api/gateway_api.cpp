@@ -1,5 +1,5 @@
-// Request dispatch: path and method matching, authentication, the access log line, and the mapping
-// of escaping exceptions: a database outage to a 503 with Retry-After, any other fault to a 500.
+// GatewayApi: the routing table, authentication before the method check on vendor routes, the
+// access log line, and the one mapping of escaping exceptions (outage 503, refused value 400, 500).
 #include "gateway/api/gateway_api.hpp"
 
 #include <algorithm>
@@ -28,7 +28,7 @@ WireFormat failure_format(const http::Request& request, VendorRoute route) {
       .value_or(WireFormat::json);
 }
 
-http::Response method_not_allowed(unsigned version, const char* allow) {
+http::Response method_not_allowed(unsigned version, const std::string& allow) {
   auto response =
       make_response(beast_http::status::method_not_allowed,
                     R"({"message":"The requested resource does not support this HTTP method."})",
@@ -68,17 +68,41 @@ http::Response failure_response(const std::exception& failure, WireFormat format
 GatewayApi::GatewayApi(const config::Config& config, pg::ConnectionPool& pool,
                        const auth::TokenSigner& tokens, Readiness& readiness,
                        metrics::GatewayMetrics& metrics)
-    : config_(config),
-      tokens_(tokens),
+    : tokens_(tokens),
       readiness_(readiness),
-      metrics_(metrics),
-      intake_(pool),
       cpu_pool_(std::max(2u, std::thread::hardware_concurrency())),
-      login_gate_(config.auth, pool),
       active_vendors_(pool),
       message_reads_(pool),
-      webhook_inbox_(pool),
-      webhook_path_(normalised_path(config.webhook_path)) {}
+      token_(config.auth, pool, tokens, metrics.logins()),
+      post_message_(config, pool, cpu_pool_, metrics.intake()),
+      get_message_(message_reads_, cpu_pool_),
+      search_messages_(message_reads_, cpu_pool_),
+      webhook_(config, pool, metrics.webhooks()),
+      webhook_path_(normalised_path(config.webhook_path)) {
+  using beast_http::verb;
+  using enum VendorAccess;
+  const auto readiness_answer = [this](VendorRequest& request) {
+    return readiness_.answer(request.http.version());
+  };
+  const auto liveness = [this](VendorRequest& request) { return liveness_(request); };
+  // Table order is the order of each route's Allow header.
+  router_.add({VendorRoute::healthz, verb::get, anyone, liveness});
+  router_.add({VendorRoute::healthz, verb::head, anyone, liveness});
+  router_.add({VendorRoute::livez, verb::get, anyone, liveness});
+  router_.add({VendorRoute::livez, verb::head, anyone, liveness});
+  router_.add({VendorRoute::readyz, verb::get, anyone, readiness_answer});
+  router_.add({VendorRoute::readyz, verb::head, anyone, readiness_answer});
+  router_.add({VendorRoute::token, verb::post, anyone,
+               [this](VendorRequest& request) { return token_(request); }});
+  router_.add({VendorRoute::webhook, verb::post, anyone,
+               [this](VendorRequest& request) { return webhook_(request); }});
+  router_.add({VendorRoute::messages, verb::get, vendor,
+               [this](VendorRequest& request) { return get_message_(request); }});
+  router_.add({VendorRoute::messages, verb::post, vendor,
+               [this](VendorRequest& request) { return post_message_(request); }});
+  router_.add({VendorRoute::search, verb::get, vendor,
+               [this](VendorRequest& request) { return search_messages_(request); }});
+}
 
 std::optional<std::int64_t> GatewayApi::authenticate(const http::Request& request) const {
   return vendor_from_authorization(request[beast_http::field::authorization], tokens_);
@@ -94,9 +118,8 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
     if (!target) {
       response = malformed_target_response(version);
     } else {
-      const auto path = normalised_path(target->path);
-      route_name = vendor_route(path, webhook_path_);
-      response = co_await route(request, *target, path);
+      route_name = vendor_route(normalised_path(target->path), webhook_path_);
+      response = co_await dispatch(request, *target, route_name);
     }
   } catch (const std::exception& failure) {
     response = failure_response(failure, failure_format(request, route_name), route_name, version);
@@ -111,47 +134,26 @@ boost::asio::awaitable<http::Response> GatewayApi::handle(http::Request& request
   co_return response;
 }
 
-boost::asio::awaitable<http::Response> GatewayApi::route(http::Request& request,
-                                                         const RequestTarget& target,
-                                                         const std::string& path) {
-  const auto method = request.method();
+boost::asio::awaitable<http::Response> GatewayApi::dispatch(http::Request& request,
+                                                            const RequestTarget& target,
+                                                            VendorRoute route) {
   const unsigned version = request.version();
-
-  const bool is_probe = path == paths::healthz || path == paths::livez || path == paths::readyz;
-  if (is_probe && method != beast_http::verb::get && method != beast_http::verb::head) {
-    co_return method_not_allowed(version, "GET, HEAD");
+  const VendorLookup found = router_.find(route, request.method());
+  if (!found.route_known) co_return not_found_response(version);
+  VendorRequest vendor_request{request, target, 0, {}};
+  if (found.access == VendorAccess::vendor) {
+    const auto vendor_id = authenticate(request);
+    std::optional<std::string> vendor_name;
+    if (vendor_id) vendor_name = co_await active_vendors_.active_name(*vendor_id);
+    if (!vendor_name) {
+      co_return unauthorized_response(
+          version, request.find(beast_http::field::authorization) != request.end());
+    }
+    vendor_request.vendor_id = *vendor_id;
+    vendor_request.vendor_name = std::move(*vendor_name);
   }
-  if (path == paths::healthz || path == paths::livez) {
-    co_return make_response(beast_http::status::ok, R"({"status":"ok"})", WireFormat::json,
-                            version);
-  }
-  if (path == paths::readyz) co_return co_await readiness_.answer(version);
-  if (path == paths::token) {
-    if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
-    co_return co_await issue_token(request);
-  }
-  if (path == webhook_path_) {
-    if (method != beast_http::verb::post) co_return method_not_allowed(version, "POST");
-    co_return co_await receive_webhook(request);
-  }
-  if (path != paths::messages && path != paths::search) co_return not_found_response(version);
-
-  const auto vendor_id = authenticate(request);
-  std::optional<std::string> vendor_name;
-  if (vendor_id) vendor_name = co_await active_vendors_.active_name(*vendor_id);
-  if (!vendor_name) {
-    co_return unauthorized_response(
-        version, request.find(beast_http::field::authorization) != request.end());
-  }
-  if (path == paths::search) {
-    if (method != beast_http::verb::get) co_return method_not_allowed(version, "GET");
-    co_return co_await search_messages(request, target, *vendor_id);
-  }
-  if (method == beast_http::verb::post) {
-    co_return co_await post_message(request, *vendor_id, *vendor_name);
-  }
-  if (method == beast_http::verb::get) co_return co_await get_message(request, target, *vendor_id);
-  co_return method_not_allowed(version, "GET, POST");
+  if (found.entry == nullptr) co_return method_not_allowed(version, found.allow);
+  co_return co_await found.entry->handler(vendor_request);
 }
 
 }  // namespace relay::api

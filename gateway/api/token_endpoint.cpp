@@ -1,8 +1,10 @@
-// POST /token: the portal's OAuth2 password grant, answered as ASP.NET's OAuth server does. The
-// decision is LoginGate's (throttles, hashing on its own threads); this maps it to the answer.
+// TokenEndpoint: the form is checked field by field before any lookup; 429 and 503 never say which
+// limit refused, nor whether the name exists.
+#include "gateway/api/token_endpoint.hpp"
+
 #include <boost/json.hpp>
 
-#include "gateway/api/gateway_api.hpp"
+#include "gateway/api/request_precheck.hpp"
 #include "gateway/api/responses.hpp"
 #include "gateway/domain/text.hpp"
 #include "gateway/log/log.hpp"
@@ -49,7 +51,8 @@ metrics::LoginResult login_result(LoginOutcome::Kind kind) {
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& request) {
+boost::asio::awaitable<http::Response> TokenEndpoint::operator()(VendorRequest& vendor_request) {
+  const http::Request& request = vendor_request.http;
   const unsigned version = request.version();
   const auto content_type = request[beast_http::field::content_type];
   if (!domain::iequals(content_type.substr(0, content_type.find(';')),
@@ -74,7 +77,7 @@ boost::asio::awaitable<http::Response> GatewayApi::issue_token(http::Request& re
   const auto username = field("username");
   const auto password = field("password");
   const auto outcome = co_await login_gate_.check(username, password);
-  metrics_.logins().count(metrics::LoginListener::vendor, login_result(outcome.kind));
+  metrics_.count(metrics::LoginListener::vendor, login_result(outcome.kind));
   if (outcome.kind == LoginOutcome::Kind::invalid_grant) {
     co_return oauth_error("invalid_grant", "The user name or password is incorrect.", version);
   }

@@ -1,11 +1,11 @@
-// POST <webhook_path>: Metriport's webhooks, the signature checked on the raw bytes first. A valid
-// event is stored once per meta.messageId (a status event's fields as columns) before the 200.
+// WebhookEndpoint: size, then signature (unauthenticated senders cause no write), then the event's
+// schema; an event is stored with the status the relay will apply, and the relay woken.
+#include "gateway/api/webhook_endpoint.hpp"
+
 #include <boost/json.hpp>
 
 #include "adapters/metriport/webhook_request.hpp"
 #include "adapters/metriport/webhook_signature.hpp"
-#include "adapters/postgres/webhook_inbox_store.hpp"
-#include "gateway/api/gateway_api.hpp"
 #include "gateway/api/responses.hpp"
 #include "gateway/log/log.hpp"
 
@@ -46,7 +46,8 @@ const std::string unstorable_reason =
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request& request) {
+boost::asio::awaitable<http::Response> WebhookEndpoint::operator()(VendorRequest& vendor_request) {
+  const http::Request& request = vendor_request.http;
   const unsigned version = request.version();
   const std::string& raw = request.body();
   // Size first: an unauthenticated sender must not make the gateway hash 32 MiB per request.
@@ -61,9 +62,8 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
     // Unauthenticated: logged, not stored (no database write for anyone who can reach the port).
     log::warn("webhook.refused", {{"reason", signature.empty() ? "no signature" : "bad signature"},
                                   {"bytes", std::to_string(raw.size())}});
-    metrics_.webhooks().count_signature_failure(signature.empty()
-                                                    ? metrics::SignatureFailure::missing
-                                                    : metrics::SignatureFailure::mismatch);
+    metrics_.count_signature_failure(signature.empty() ? metrics::SignatureFailure::missing
+                                                       : metrics::SignatureFailure::mismatch);
     http::Response refused{beast_http::status::unauthorized, version};
     refused.prepare_payload();
     co_return refused;
@@ -72,15 +72,15 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
   auto parsed = metriport::parse_webhook_request(raw);
   if (const auto* rejection = std::get_if<metriport::WebhookRejection>(&parsed)) {
     const std::string reason = rejection->field + ": " + rejection->problem;
-    co_await webhook_inbox_.record_rejection(reason, raw);
+    co_await inbox_.record_rejection(reason, raw);
     log::warn("webhook.rejected", {{"reason", reason}, {"bytes", std::to_string(raw.size())}});
-    metrics_.webhooks().count_rejection();
+    metrics_.count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", reason}}, version);
   }
   const auto& event = std::get<metriport::WebhookRequest>(parsed);
   if (event.ignored_field_count > 0) {
-    note_ignored_fields(ignored_webhook_fields_, event);
-    metrics_.webhooks().count_ignored_fields(event.ignored_field_count);
+    note_ignored_fields(ignored_fields_, event);
+    metrics_.count_ignored_fields(event.ignored_field_count);
   }
   pg::VerifiedWebhook verified{event.meta.message_id, event.meta.type, std::nullopt,
                                immediate_outcome(event)};
@@ -90,20 +90,19 @@ boost::asio::awaitable<http::Response> GatewayApi::receive_webhook(http::Request
         pg::WebhookStatus{reported->id, reported->status, reported->completed_at, reported->reason};
   }
   // Valid JSON that jsonb refuses (a \u0000 escape): bad input, recorded, never a 500.
-  const pg::WebhookStored stored_as =
-      co_await webhook_inbox_.store(verified, raw, unstorable_reason);
+  const pg::WebhookStored stored_as = co_await inbox_.store(verified, raw, unstorable_reason);
   if (stored_as == pg::WebhookStored::unstorable) {
-    metrics_.webhooks().count_rejection();
+    metrics_.count_rejection();
     co_return json_answer(beast_http::status::bad_request, {{"message", unstorable_reason}},
                           version);
   }
   const bool stored = stored_as == pg::WebhookStored::inserted;
-  metrics_.webhooks().count_received(
+  metrics_.count_received(
       metrics::webhook_type(event.meta.type),
       stored ? metrics::WebhookStored::stored : metrics::WebhookStored::duplicate);
   if (stored && !verified.applied_outcome) {
     // Wake the relay engines (any process) to apply it; their poll covers a lost wake-up.
-    co_await webhook_inbox_.wake_relay(verified.event_id);
+    co_await inbox_.wake_relay(verified.event_id);
   }
   log::info(stored ? "webhook.stored" : "webhook.duplicate",
             {{"event_id", event.meta.message_id}, {"type", event.meta.type}});

@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(message_routes_without_a_valid_token_are_401) {
   BOOST_TEST(status_of(check(basic)) == 401u);
 
   BOOST_TEST(status_of(check(header(bhttp::verb::delete_, "/api/OutgoingSecureMessages"))) ==
-             401u);  // auth comes before the method check, as in GatewayApi::route
+             401u);  // auth comes before the method check, as in GatewayApi::dispatch
 }
 
 BOOST_AUTO_TEST_CASE(authorised_requests_go_on) {
