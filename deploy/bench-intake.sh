@@ -51,94 +51,27 @@ for file in "$LUA_SCRIPT" "$SQL_SCRIPT" "$CONFIG_EXAMPLE" "$SAMPLE"; do
   [ -f "$file" ] || die "$file is missing"
 done
 
-# json_edit IN OUT JQ_FILTER PY_EXPR: edits a JSON file with jq, or python3 where jq is absent
-# (PY_EXPR transforms the parsed document `d` in place).
-json_edit() {
-  if command -v jq >/dev/null; then
-    jq -c "$3" "$1" >"$2"
-  else
-    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))' "$1" "$2" "$4"
-  fi
-}
-
-# --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
+# --- everything this script starts is stopped by bench_cleanup (deploy/lib.sh) ---------------------
 WORK_DIR=""
 PG_DIR=""
 PG_STARTED=0
 GATEWAY_PID=""
 CHILD_PID=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    stop_process "$GATEWAY_PID" 150
-    wait "$GATEWAY_PID" 2>/dev/null || true
-  fi
-  local pg_stopped=1
-  if [ "$PG_STARTED" -eq 1 ]; then
-    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
-  fi
-  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
-    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
-      note "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 WORK_DIR="$(mktemp -d /tmp/relay-bench.XXXXXX)"
 chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside
 PG_DIR="$WORK_DIR/pg"
 
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
-port_in_use() { port_probe "$1" 1; }
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 100; tries++)); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-PG_PORT="$(free_port)" || die "found no free loopback port"
-timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
-for ((attempt = 1; ; attempt++)); do
-  if timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err"; then
-    PG_STARTED=1
-    break
-  fi
-  PG_STARTED=1 # stop it in cleanup whatever state it is in
-  [ "$attempt" -lt 3 ] || { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-  PG_PORT="$(free_port)" || die "found no free loopback port"
-done
-PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
-PSQL="$PG_BINDIR/psql"
+private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
+  { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
+bench_database || die "could not create the benchmark database"
 PGBENCH="$PG_BINDIR/pgbench"
 [ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench || true)"
 [ -x "$PGBENCH" ] || die "pgbench is missing (postgresql-contrib; deploy/install-deps.sh installs it)"
-ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
-timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
-DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
 sql() { timeout 30 "$PSQL" "$DB_URL" -XAtqc "$1"; }
 PG_VERSION="$(sql "SHOW server_version")"
-PG_MASTER_PID="$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
 
 # --- gateway: temp config, migrate, vendor, serve on a free port (127.0.0.1:0), token -------------
 CONFIG="$WORK_DIR/gateway.json"
@@ -157,31 +90,20 @@ export GATEWAY_TOKEN_SECRET
 timeout 120 "$BINARY" migrate --config "$CONFIG" >"$WORK_DIR/migrate.log" 2>&1 ||
   { cat "$WORK_DIR/migrate.log" >&2; die "migrate failed"; }
 VENDOR=bench
-vendor_output="$(timeout 60 "$BINARY" vendor add "$VENDOR" --config "$CONFIG" 2>&1)" ||
-  { echo "$vendor_output" >&2; die "vendor add failed"; }
-password_line="$(grep -i -m1 'password' <<<"$vendor_output" || true)"
-VENDOR_PASSWORD="$(awk '{print $NF}' <<<"$password_line" | sed -E 's/^.*=//; s/^["'\'']//; s/["'\'']$//')"
-[ -n "$VENDOR_PASSWORD" ] || die "no password in the output of 'vendor add'"
+VENDOR_PASSWORD="$(bench_vendor_add "$BINARY" "$CONFIG" "$VENDOR")" || die "vendor add failed"
 VENDOR_ID="$(sql "SELECT id FROM vendors WHERE name = '$VENDOR'")"
 [[ "$VENDOR_ID" =~ ^[0-9]+$ ]] || die "vendor $VENDOR not found after 'vendor add'"
 
 "$BINARY" serve --config "$CONFIG" >"$WORK_DIR/gateway.out" 2>"$WORK_DIR/gateway.log" &
 GATEWAY_PID=$!
-GATEWAY_PORT=""
-for ((i = 0; i < 300; i++)); do
-  GATEWAY_PORT="$(sed -nE 's#^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' \
-    "$WORK_DIR/gateway.out" | head -n 1)"
-  [ -z "$GATEWAY_PORT" ] || break
-  kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
-  sleep 0.1
-done
+rc=0
+GATEWAY_PORT="$(bench_gateway_port "$WORK_DIR/gateway.out" "$GATEWAY_PID" 300)" || rc=$?
+[ "$rc" -ne 1 ] || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
 [ -n "$GATEWAY_PORT" ] || { tail -n 20 "$WORK_DIR/gateway.log" >&2; die "gateway did not listen within 30 s"; }
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 curl -fsS -o /dev/null --max-time 5 "$BASE/healthz" || die "GET /healthz failed"
 
-token_json="$(curl -sS --max-time 30 -X POST "$BASE/token" -d grant_type=password \
-  --data-urlencode "username=$VENDOR" --data-urlencode "password=$VENDOR_PASSWORD")"
-TOKEN="$(sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p' <<<"$token_json")"
+TOKEN="$(bench_token "$BASE" "$VENDOR" "$VENDOR_PASSWORD")"
 [ -n "$TOKEN" ] || die "no access_token from POST /token"
 
 # Body template: the sample message with a placeholder where each request's ExternalId goes.
@@ -207,30 +129,8 @@ repost_status="$(curl -sS -o "$WORK_DIR/repost-answer.json" -w '%{http_code}' --
 
 # --- measurement helpers ---------------------------------------------------------------------------
 CLK_TCK="$(getconf CLK_TCK)"
-# CPU ticks of one process: utime+stime (all threads), plus reaped children's with "all".
-proc_ticks() {
-  local stat fields
-  read -r stat 2>/dev/null <"/proc/$1/stat" || { echo 0; return 0; }
-  read -r -a fields <<<"${stat##*) }" # fields[0] is field 3 (state) of proc(5)
-  if [ "${2:-}" = all ]; then
-    echo $((fields[11] + fields[12] + fields[13] + fields[14]))
-  else
-    echo $((fields[11] + fields[12]))
-  fi
-}
 # PostgreSQL: the postmaster with its reaped children (ended backends) plus the live children.
-pg_ticks() {
-  local total stat fields dir
-  total="$(proc_ticks "$PG_MASTER_PID" all)"
-  for dir in /proc/[0-9]*; do
-    { read -r stat <"$dir/stat"; } 2>/dev/null || continue
-    read -r -a fields <<<"${stat##*) }"
-    if [ "${fields[1]}" = "$PG_MASTER_PID" ]; then
-      total=$((total + fields[11] + fields[12]))
-    fi
-  done
-  echo "$total"
-}
+pg_ticks() { process_tree_ticks "$PG_MASTER_PID"; }
 # The load generator: CPU of this shell's waited-for descendants (wrk or pgbench under timeout).
 client_ticks() {
   local stat fields

@@ -53,74 +53,22 @@ for file in "$INTAKE_LUA" "$FLOOD_LUA" "$CONFIG_EXAMPLE" "$SAMPLE"; do
   [ -f "$file" ] || die "$file is missing"
 done
 
-# --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
+# --- everything this script starts is stopped by bench_cleanup (deploy/lib.sh) ---------------------
 WORK_DIR=""
 PG_DIR=""
 PG_STARTED=0
 GATEWAY_PID=""
 CHILD_PIDS=()
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local status=$? pid
-  trap - EXIT INT TERM
-  for pid in "${CHILD_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    stop_process "$GATEWAY_PID" 150
-    wait "$GATEWAY_PID" 2>/dev/null || true
-  fi
-  local pg_stopped=1
-  if [ "$PG_STARTED" -eq 1 ]; then
-    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
-  fi
-  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
-    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
-      note "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 WORK_DIR="$(mktemp -d /tmp/relay-bench.XXXXXX)"
 chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside
 PG_DIR="$WORK_DIR/pg"
 
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 100; tries++)); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_probe "$port" 1; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-PG_PORT="$(free_port)" || die "found no free loopback port"
-timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
-for ((attempt = 1; ; attempt++)); do
-  if timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err"; then
-    PG_STARTED=1
-    break
-  fi
-  PG_STARTED=1 # stop it in cleanup whatever state it is in
-  [ "$attempt" -lt 3 ] || { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-  PG_PORT="$(free_port)" || die "found no free loopback port"
-done
-PSQL="$(bash "$PG_CLUSTER" bindir "$PG_DIR")/psql"
-ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
-timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
-DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
+  { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
+bench_database || die "could not create the benchmark database"
 sql() { timeout 30 "$PSQL" "$DB_URL" -XAtqc "$1"; }
 
 # --- gateway: temp config, migrate, vendor, serve on a free port (127.0.0.1:0), token -------------
@@ -139,21 +87,13 @@ export GATEWAY_TOKEN_SECRET
 timeout 120 "$BINARY" migrate --config "$CONFIG" >"$WORK_DIR/migrate.log" 2>&1 ||
   { cat "$WORK_DIR/migrate.log" >&2; die "migrate failed"; }
 VENDOR=bench
-vendor_output="$(timeout 60 "$BINARY" vendor add "$VENDOR" --config "$CONFIG" 2>&1)" ||
-  { echo "$vendor_output" >&2; die "vendor add failed"; }
-VENDOR_PASSWORD="$(sed -nE 's/^.*password: *([A-Za-z0-9]+).*$/\1/p' <<<"$vendor_output" | head -n 1)"
-[ -n "$VENDOR_PASSWORD" ] || die "no password in the output of 'vendor add'"
+VENDOR_PASSWORD="$(bench_vendor_add "$BINARY" "$CONFIG" "$VENDOR")" || die "vendor add failed"
 
 "$BINARY" serve --config "$CONFIG" >"$WORK_DIR/gateway.out" 2>"$WORK_DIR/gateway.log" &
 GATEWAY_PID=$!
-GATEWAY_PORT=""
-for ((i = 0; i < 300; i++)); do
-  GATEWAY_PORT="$(sed -nE 's#^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' \
-    "$WORK_DIR/gateway.out" | head -n 1)"
-  [ -z "$GATEWAY_PORT" ] || break
-  kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
-  sleep 0.1
-done
+rc=0
+GATEWAY_PORT="$(bench_gateway_port "$WORK_DIR/gateway.out" "$GATEWAY_PID" 300)" || rc=$?
+[ "$rc" -ne 1 ] || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
 [ -n "$GATEWAY_PORT" ] || { tail -n 20 "$WORK_DIR/gateway.log" >&2; die "gateway did not listen within 30 s"; }
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 
@@ -163,9 +103,7 @@ login() {
     -d grant_type=password --data-urlencode "username=$VENDOR" \
     --data-urlencode "password=$VENDOR_PASSWORD" 2>/dev/null || echo "000 60"
 }
-token_json="$(curl -sS --max-time 30 -X POST "$BASE/token" -d grant_type=password \
-  --data-urlencode "username=$VENDOR" --data-urlencode "password=$VENDOR_PASSWORD")"
-TOKEN="$(jq -r '.access_token // empty' <<<"$token_json")"
+TOKEN="$(bench_token "$BASE" "$VENDOR" "$VENDOR_PASSWORD")"
 [ -n "$TOKEN" ] || die "no access_token from POST /token"
 TEMPLATE="$WORK_DIR/body-template.json"
 jq -c '.externalId = "@@EXTERNAL_ID@@"' "$SAMPLE" >"$TEMPLATE"

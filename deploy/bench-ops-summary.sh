@@ -37,53 +37,18 @@ WORK_DIR=""
 PG_DIR=""
 PG_STARTED=0
 GATEWAY_PID=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    stop_process "$GATEWAY_PID" 150
-    wait "$GATEWAY_PID" 2>/dev/null || true
-  fi
-  local pg_stopped=1
-  if [ "$PG_STARTED" -eq 1 ]; then
-    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
-  fi
-  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
-    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
-      note "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 WORK_DIR="$(mktemp -d /tmp/relay-bench-ops-summary.XXXXXX)"
 chmod 755 "$WORK_DIR" # the postgres user (when run as root) must reach the cluster folder inside
 PG_DIR="$WORK_DIR/pg"
 
 # --- PostgreSQL: private cluster, seeded ------------------------------------------------------------
-PG_PORT="$(free_port)" || die "found no free loopback port"
-timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
-PG_STARTED=1
-timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err" ||
+private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
   { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-PSQL="$(bash "$PG_CLUSTER" bindir "$PG_DIR")/psql"
-[ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
-[ -x "$PSQL" ] || die "psql is missing (postgresql-client)"
-ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
-timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
-DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+bench_database || die "could not create the benchmark database"
 
-while IFS= read -r name; do
-  case "$name" in
-    GATEWAY_* | METRIPORT_* | DATABASE_URL | DATABASE_URL_FILE) unset "$name" ;;
-  esac
-done < <(compgen -e)
+bench_clear_gateway_env
 export DATABASE_URL="$DB_URL"
 timeout 120 "$BINARY" migrate >"$WORK_DIR/migrate.log" 2>&1 ||
   { cat "$WORK_DIR/migrate.log" >&2; die "migrate failed"; }

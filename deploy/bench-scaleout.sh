@@ -88,48 +88,14 @@ for file in "$SEED_SQL" "$HOLDER_JS" "$CONFIG_EXAMPLE" "$SAMPLE" "$PG_CLUSTER"; 
   [ -f "$file" ] || die "$file is missing"
 done
 
-# --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
+# --- everything this script starts is stopped by bench_cleanup (deploy/lib.sh) ---------------------
 WORK_DIR=""
 PG_DIR=""
 PG_STARTED=0
 GATEWAY_PIDS=()
 SIM_PID=""
 HOLDER_PID=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local status=$? pid
-  trap - EXIT INT TERM
-  if [ -n "$HOLDER_PID" ] && kill -0 "$HOLDER_PID" 2>/dev/null; then
-    stop_process "$HOLDER_PID" 30
-    wait "$HOLDER_PID" 2>/dev/null || true
-  fi
-  for pid in "${GATEWAY_PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${GATEWAY_PIDS[@]}"; do
-    stop_process "$pid" 150
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-    stop_process "$SIM_PID" 50
-    wait "$SIM_PID" 2>/dev/null || true
-  fi
-  local pg_stopped=1
-  if [ "$PG_STARTED" -eq 1 ]; then
-    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
-  fi
-  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
-    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
-      note "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 SCRIPT_START="$(date +%s)"
 WORK_DIR="$(mktemp -d /tmp/relay-bench-scaleout.XXXXXX)"
@@ -139,25 +105,14 @@ PG_DIR="$WORK_DIR/pg"
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
 private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
   { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
-PSQL="$PG_BINDIR/psql"
-[ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
-[ -x "$PSQL" ] || die "psql is missing (postgresql-client)"
-ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
-timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
-DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+bench_database || die "could not create the benchmark database"
 sql() { timeout 60 "$PSQL" "$DB_URL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 PG_VERSION="$(sql "SHOW server_version")"
 PG_FSYNC="$(sql "SHOW fsync")"
 PG_MAX_CONNECTIONS="$(sql "SHOW max_connections")"
-PG_MASTER_PID="$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
 
 # --- configuration: one file per phase; this script's values win over the caller's environment ----
-while IFS= read -r name; do
-  case "$name" in
-    GATEWAY_* | METRIPORT_* | DATABASE_URL | DATABASE_URL_FILE) unset "$name" ;;
-  esac
-done < <(compgen -e)
+bench_clear_gateway_env
 MAX_HOST_CONNECTIONS=$((WORKERS > 16 ? WORKERS : 16))
 HTTP_MAX_CONNECTIONS=$((CONNECTIONS + 64 > 1024 ? CONNECTIONS + 64 : 1024))
 CONFIG_INTAKE="$WORK_DIR/gateway-intake.json"
@@ -197,11 +152,7 @@ export GATEWAY_TOKEN_SECRET
 timeout 120 "$BINARY" migrate --config "$CONFIG_INTAKE" >"$WORK_DIR/migrate.log" 2>&1 ||
   { cat "$WORK_DIR/migrate.log" >&2; die "migrate failed"; }
 VENDOR=bench
-vendor_output="$(timeout 60 "$BINARY" vendor add "$VENDOR" --config "$CONFIG_INTAKE" 2>&1)" ||
-  { echo "$vendor_output" >&2; die "vendor add failed"; }
-password_line="$(grep -i -m1 'password' <<<"$vendor_output" || true)"
-VENDOR_PASSWORD="$(awk '{print $NF}' <<<"$password_line" | sed -E 's/^.*=//; s/^["'\'']//; s/["'\'']$//')"
-[ -n "$VENDOR_PASSWORD" ] || die "no password in the output of 'vendor add'"
+VENDOR_PASSWORD="$(bench_vendor_add "$BINARY" "$CONFIG_INTAKE" "$VENDOR")" || die "vendor add failed"
 
 # --- metriport-sim on a free port, no webhook URL ---------------------------------------------------
 SIM_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')"
@@ -238,7 +189,7 @@ start_gateways() {
   done
   for ((i = 1; i <= $2; i++)); do
     rc=0
-    port="$(wait_for_port '^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*' \
+    port="$(bench_gateway_port \
       "$WORK_DIR/$3-$i.out" "${GATEWAY_PIDS[i - 1]}" 300)" || rc=$?
     [ "$rc" -ne 1 ] || { cat "$WORK_DIR/$3-$i.log" >&2; die "gateway $3-$i exited at start"; }
     [ -n "$port" ] || { tail -n 20 "$WORK_DIR/$3-$i.log" >&2; die "gateway $3-$i did not listen within 30 s"; }
@@ -270,9 +221,7 @@ log_problems() { cat "$@" | grep -c -E '"level":"(warn|error)"' || true; }
 # --- one real intake: the template message every run clones ----------------------------------------
 start_gateways "$CONFIG_INTAKE" 1 gateway-intake
 BASE="http://127.0.0.1:${GATEWAY_PORTS[0]}"
-token_json="$(curl -sS --max-time 30 -X POST "$BASE/token" -d grant_type=password \
-  --data-urlencode "username=$VENDOR" --data-urlencode "password=$VENDOR_PASSWORD")"
-TOKEN="$(sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p' <<<"$token_json")"
+TOKEN="$(bench_token "$BASE" "$VENDOR" "$VENDOR_PASSWORD")"
 [ -n "$TOKEN" ] || die "no access_token from POST /token"
 TAG="SO$(date +%s)"
 json_edit "$SAMPLE" "$WORK_DIR/template.json" \

@@ -75,18 +75,6 @@ for file in "$LUA_SCRIPT" "$CONFIG_EXAMPLE" "$GENERATOR" "$PG_CLUSTER"; do
   [ -f "$file" ] || die "$file is missing"
 done
 
-# json_edit IN OUT JQ_FILTER PY_EXPR: edits a JSON file with jq, or python3 where jq is absent
-# (PY_EXPR transforms the parsed document `d` in place).
-json_edit() {
-  if command -v jq >/dev/null; then
-    jq -c "$3" "$1" >"$2"
-  else
-    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))' "$1" "$2" "$4"
-  fi
-}
 # json_string FILE KEY: a top-level string member of the one JSON document in FILE, raw ("" when absent).
 json_string() {
   if command -v jq >/dev/null; then
@@ -98,45 +86,14 @@ sys.stdout.write("" if v is None else str(v))' "$1" "$2"
   fi
 }
 
-# --- everything this script starts is stopped by cleanup(), on success, failure or Ctrl-C ---------
+# --- everything this script starts is stopped by bench_cleanup (deploy/lib.sh) ---------------------
 WORK_DIR=""
 PG_DIR=""
 PG_STARTED=0
 GATEWAY_PID=""
 SIM_PID=""
 CHILD_PID=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-    stop_process "$GATEWAY_PID" 150
-    wait "$GATEWAY_PID" 2>/dev/null || true
-  fi
-  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-    stop_process "$SIM_PID" 50
-    wait "$SIM_PID" 2>/dev/null || true
-  fi
-  local pg_stopped=1
-  if [ "$PG_STARTED" -eq 1 ]; then
-    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
-  fi
-  if [ -n "$WORK_DIR" ] && [ -d "$WORK_DIR" ]; then
-    if [ "$KEEP_DIR" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
-      note "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 SCRIPT_START="$(date +%s)"
 WORK_DIR="$(mktemp -d /tmp/relay-bench-webhooks.XXXXXX)"
@@ -153,50 +110,16 @@ if [ ! -f "$CONTRACT_DIR/node_modules/@metriport/shared/package.json" ] ||
 fi
 
 # --- PostgreSQL: private cluster on a free loopback port ------------------------------------------
-port_in_use() { port_probe "$1" 1; }
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 100; tries++)); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-PG_PORT="$(free_port)" || die "found no free loopback port"
-timeout 180 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null
-for ((attempt = 1; ; attempt++)); do
-  if timeout 60 bash "$PG_CLUSTER" start "$PG_DIR" "$PG_PORT" >/dev/null 2>"$WORK_DIR/pg-start.err"; then
-    PG_STARTED=1
-    break
-  fi
-  PG_STARTED=1 # stop it in cleanup whatever state it is in
-  [ "$attempt" -lt 3 ] || { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
-  PG_PORT="$(free_port)" || die "found no free loopback port"
-  timeout 60 bash "$PG_CLUSTER" init "$PG_DIR" "$PG_PORT" >/dev/null # a second init updates the port
-done
-PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
-PSQL="$PG_BINDIR/psql"
-[ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
-[ -x "$PSQL" ] || die "psql is missing (postgresql-client)"
-ADMIN_URL="$(bash "$PG_CLUSTER" url "$PG_DIR")"
-timeout 30 "$PSQL" "$ADMIN_URL" -Xqc "CREATE DATABASE relay" >/dev/null
-DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+private_pg_start "$PG_CLUSTER" "$PG_DIR" "$WORK_DIR/pg-start.err" ||
+  { cat "$WORK_DIR/pg-start.err" >&2; die "PostgreSQL did not start"; }
+bench_database || die "could not create the benchmark database"
 sql() { timeout 60 "$PSQL" "$DB_URL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 PG_VERSION="$(sql "SHOW server_version")"
 PG_FSYNC="$(sql "SHOW fsync")"
 PG_SYNC_COMMIT="$(sql "SHOW synchronous_commit")"
-PG_MASTER_PID="$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
 
 # --- configuration: this script's values win over the caller's environment ------------------------
-while IFS= read -r name; do
-  case "$name" in
-    GATEWAY_* | METRIPORT_* | DATABASE_URL | DATABASE_URL_FILE) unset "$name" ;;
-  esac
-done < <(compgen -e)
+bench_clear_gateway_env
 CONFIG="$WORK_DIR/gateway.json"
 json_edit "$CONFIG_EXAMPLE" "$CONFIG" \
   ".http.threads = $GATEWAY_THREADS | .database.pool_size = $POOL_SIZE | .relay.enabled = true" \
@@ -233,14 +156,9 @@ export METRIPORT_BASE_URL="http://127.0.0.1:$SIM_PORT/medical/v1" METRIPORT_API_
 # --- gateway: serve on 127.0.0.1:0 ------------------------------------------------------------------
 "$BINARY" serve --config "$CONFIG" >"$WORK_DIR/gateway.out" 2>"$WORK_DIR/gateway.log" &
 GATEWAY_PID=$!
-GATEWAY_PORT=""
-for ((i = 0; i < 300; i++)); do
-  GATEWAY_PORT="$(sed -nE 's#^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' \
-    "$WORK_DIR/gateway.out" | head -n 1)"
-  [ -z "$GATEWAY_PORT" ] || break
-  kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
-  sleep 0.1
-done
+rc=0
+GATEWAY_PORT="$(bench_gateway_port "$WORK_DIR/gateway.out" "$GATEWAY_PID" 300)" || rc=$?
+[ "$rc" -ne 1 ] || { cat "$WORK_DIR/gateway.log" >&2; die "gateway exited at start"; }
 [ -n "$GATEWAY_PORT" ] || { tail -n 20 "$WORK_DIR/gateway.log" >&2; die "gateway did not listen within 30 s"; }
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 curl -fsS -o /dev/null --max-time 5 "$BASE/healthz" || die "GET /healthz failed"
@@ -299,30 +217,8 @@ PREFLIGHT+=" $dup_status (rows $ROWS_AFTER_DUP); wrong signature $bad_status (ex
 
 # --- measurement helpers ---------------------------------------------------------------------------
 CLK_TCK="$(getconf CLK_TCK)"
-# CPU ticks of one process: utime+stime (all threads), plus reaped children's with "all".
-proc_ticks() {
-  local stat fields
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return 0; }
-  read -r -a fields <<<"${stat##*) }" # fields[0] is field 3 (state) of proc(5)
-  if [ "${2:-}" = all ]; then
-    echo $((fields[11] + fields[12] + fields[13] + fields[14]))
-  else
-    echo $((fields[11] + fields[12]))
-  fi
-}
 # PostgreSQL: the postmaster with its reaped children (ended backends) plus the live children.
-pg_ticks() {
-  local total stat fields dir
-  total="$(proc_ticks "$PG_MASTER_PID" all)"
-  for dir in /proc/[0-9]*; do
-    { read -r stat <"$dir/stat"; } 2>/dev/null || continue
-    read -r -a fields <<<"${stat##*) }"
-    if [ "${fields[1]}" = "$PG_MASTER_PID" ]; then
-      total=$((total + fields[11] + fields[12]))
-    fi
-  done
-  echo "$total"
-}
+pg_ticks() { process_tree_ticks "$PG_MASTER_PID"; }
 # The load generator: CPU of this shell's waited-for children (wrk).
 client_ticks() {
   local stat fields

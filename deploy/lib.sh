@@ -140,3 +140,109 @@ run_bounded() {
   CHILD_PID=""
   return "$rc"
 }
+
+# --- the benchmarks' shared lifecycle (deploy/bench-*.sh) -------------------------------------------
+# A benchmark keeps what it started in these variables, and bench_cleanup, its EXIT trap
+# (bench_traps), stops them in this order on success, failure or Ctrl-C: CHILD_PID and CHILD_PIDS
+# (load generators: TERM, waited for), HOLDER_PID (3 s), GATEWAY_PIDS (all told to stop at once,
+# then 15 s each) and GATEWAY_PID (15 s), SIM_PID (5 s), then the private cluster when PG_STARTED=1
+# (PG_CLUSTER, PG_DIR); last WORK_DIR is removed, or kept with KEEP_DIR=1 or when the cluster did not
+# stop. The benchmark defines note() for the line saying it was kept.
+
+# bench_stop PID TENTHS: stop_process, then reaps it; nothing when it has gone already.
+bench_stop() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    stop_process "$1" "$2"
+    wait "$1" 2>/dev/null || true
+  fi
+}
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+bench_cleanup() {
+  local status=$? pid
+  trap - EXIT INT TERM
+  # shellcheck disable=SC2153 # CHILD_PIDS: set by the benchmarks that start several
+  for pid in ${CHILD_PID:-} ${CHILD_PIDS[@]+"${CHILD_PIDS[@]}"}; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  bench_stop "${HOLDER_PID:-}" 30
+  for pid in ${GATEWAY_PIDS[@]+"${GATEWAY_PIDS[@]}"}; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in ${GATEWAY_PIDS[@]+"${GATEWAY_PIDS[@]}"} ${GATEWAY_PID:-}; do
+    bench_stop "$pid" 150
+  done
+  bench_stop "${SIM_PID:-}" 50
+  local pg_stopped=1
+  if [ "${PG_STARTED:-0}" -eq 1 ]; then
+    timeout 60 bash "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || pg_stopped=0
+  fi
+  if [ -n "${WORK_DIR:-}" ] && [ -d "$WORK_DIR" ]; then
+    if [ "${KEEP_DIR:-0}" = "1" ] || [ "$pg_stopped" -eq 0 ]; then
+      note "kept $WORK_DIR"
+    else
+      rm -rf -- "$WORK_DIR"
+    fi
+  fi
+  exit "$status"
+}
+
+# bench_traps: bench_cleanup on exit; INT and TERM exit (130, 143) through it.
+bench_traps() {
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# bench_vendor_add BINARY CONFIG NAME: creates the vendor and prints its generated password; on
+# failure prints the command's output to stderr and returns 1.
+bench_vendor_add() {
+  local output password
+  output="$(timeout 60 "$1" vendor add "$3" --config "$2" 2>&1)" || { echo "$output" >&2; return 1; }
+  password="$(grep -i -m1 'password' <<<"$output" | awk '{print $NF}' |
+    sed -E 's/^.*=//; s/^["'\'']//; s/["'\'']$//')"
+  [ -n "$password" ] || { echo "no password in the output of 'vendor add'" >&2; return 1; }
+  echo "$password"
+}
+
+# bench_gateway_port OUT_FILE PID TENTHS: the vendor port `relay-gateway serve` announced in
+# OUT_FILE (its stdout); wait_for_port's status (1: it exited, 2: not within TENTHS).
+bench_gateway_port() {
+  wait_for_port '^relay-gateway listening on http://127\.0\.0\.1:([0-9]+).*' "$1" "$2" "$3"
+}
+
+# bench_token BASE NAME PASSWORD: a bearer token from POST /token (prints nothing on failure).
+bench_token() {
+  curl -sS --max-time 30 -X POST "$1/token" -d grant_type=password \
+    --data-urlencode "username=$2" --data-urlencode "password=$3" |
+    sed -nE 's/.*"access_token" *: *"([^"]+)".*/\1/p'
+}
+
+# bench_database: creates database "relay" in the cluster private_pg_start started (PG_CLUSTER,
+# PG_DIR, PG_PORT); sets PG_BINDIR, PSQL (the cluster's psql, else the one on PATH), DB_URL and
+# PG_MASTER_PID. Returns 1 when psql is missing or the database cannot be created.
+# shellcheck disable=SC2034 # DB_URL and PG_MASTER_PID are the caller's
+bench_database() {
+  PG_BINDIR="$(bash "$PG_CLUSTER" bindir "$PG_DIR")"
+  PSQL="$PG_BINDIR/psql"
+  [ -x "$PSQL" ] || PSQL="$(command -v psql || true)"
+  [ -x "$PSQL" ] || { echo "psql is missing (postgresql-client)" >&2; return 1; }
+  timeout 30 "$PSQL" "$(bash "$PG_CLUSTER" url "$PG_DIR")" -Xqc "CREATE DATABASE relay" >/dev/null ||
+    return 1
+  DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/relay"
+  PG_MASTER_PID="$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
+}
+
+# bench_clear_gateway_env: unsets the caller's GATEWAY_*, METRIPORT_*, DATABASE_URL and
+# DATABASE_URL_FILE, so only the benchmark's own configuration decides.
+bench_clear_gateway_env() {
+  local name
+  while IFS= read -r name; do
+    case "$name" in
+      GATEWAY_* | METRIPORT_* | DATABASE_URL | DATABASE_URL_FILE) unset "$name" ;;
+    esac
+  done < <(compgen -e)
+}
