@@ -55,6 +55,18 @@ INSERT INTO delivery_sends (delivery_id, part, parts)
 SELECT $1, part, $2 FROM generate_series(1, $2) AS part
 ON CONFLICT (delivery_id, part) DO NOTHING)sql";
 
+// The same, with the part about to be sent ($3) created as 'sending' (its first attempt now), so a
+// first send needs no second row version; answers whether that part was created here.
+constexpr const char* delivery_sends_ensure_sending = R"sql(
+WITH created AS (
+  INSERT INTO delivery_sends (delivery_id, part, parts, status, first_attempt_at)
+  SELECT $1, part, $2, CASE WHEN part = $3 THEN 'sending' ELSE 'pending' END,
+         CASE WHEN part = $3 THEN clock_timestamp() END
+  FROM generate_series(1, $2) AS part
+  ON CONFLICT (delivery_id, part) DO NOTHING
+  RETURNING part)
+SELECT EXISTS (SELECT 1 FROM created WHERE part = $3))sql";
+
 // The fence of every send: the lease is renewed (so it outlives the request) only if this claim
 // still holds it; the part is marked only then.
 constexpr const char* delivery_lease_fence = R"sql(
@@ -194,6 +206,12 @@ std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transact
 
 void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts) {
   exec_prepared0(tx, delivery_sends_ensure, delivery_id, parts);
+}
+
+bool DeliveryRepository::ensure_sends_starting(pqxx::work& tx, std::int64_t delivery_id,
+                                               int parts, int sending_part) {
+  return exec_prepared1(tx, delivery_sends_ensure_sending, delivery_id, parts, sending_part)[0]
+      .as<bool>();
 }
 
 bool DeliveryRepository::mark_part_started(pqxx::work& tx, std::int64_t send_id) {

@@ -320,14 +320,20 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
         pqxx::work tx(connection);
         boost::json::object detail = boost::json::parse(start.audit_detail_json).as_object();
         bool fenced = false;
+        bool part_started = false;
         if (const auto composed = composed_steps(pending)) {
           // The steps since the claim as one row version, recorded in the send's own event.
           store_patient(tx, pending, start.delivery_id, start.lease_token, false);
-          if (pending.ensure_parts) {
-            DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
-          }
           if (!DeliveryRepository::update_state(tx, *composed)) return std::nullopt;
           fenced = composed->to_state == domain::DeliveryState::sending;
+          // Parts created now (a first send): the part to send is created as 'sending'.
+          if (pending.ensure_parts) {
+            part_started = fenced && DeliveryRepository::ensure_sends_starting(
+                                         tx, start.delivery_id, *pending.ensure_parts, start.part);
+            if (!fenced) {
+              DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
+            }
+          }
           boost::json::array steps;
           for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);
           detail["from"] = domain::to_text(composed->from_state);
@@ -341,9 +347,10 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
                                        [&](const auto& send) { return send.part == start.part; });
         if (part == rows.end()) return std::nullopt;
         const bool started =
-            fenced ? DeliveryRepository::mark_part_started(tx, part->id)
-                   : DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
-                                                           start.lease_token, start.lease);
+            part_started ||
+            (fenced ? DeliveryRepository::mark_part_started(tx, part->id)
+                    : DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
+                                                            start.lease_token, start.lease));
         if (!started) return std::nullopt;
         append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
                                 "delivery.send_started", boost::json::serialize(detail)});

@@ -25,7 +25,7 @@ namespace {
 
 constexpr int reap_batch = 100;
 // The most deliveries one claim takes (one commit for all of them); never more than the workers.
-constexpr int max_claim_batch = 8;
+constexpr int max_claim_batch = 16;
 
 metriport::ClientSettings client_settings(const config::MetriportSettings& metriport) {
   metriport::ClientSettings settings;
