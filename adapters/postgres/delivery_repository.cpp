@@ -208,8 +208,8 @@ void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, 
   exec_prepared0(tx, delivery_sends_ensure, delivery_id, parts);
 }
 
-bool DeliveryRepository::ensure_sends_starting(pqxx::work& tx, std::int64_t delivery_id,
-                                               int parts, int sending_part) {
+bool DeliveryRepository::ensure_sends_starting(pqxx::work& tx, std::int64_t delivery_id, int parts,
+                                               int sending_part) {
   return exec_prepared1(tx, delivery_sends_ensure_sending, delivery_id, parts, sending_part)[0]
       .as<bool>();
 }
