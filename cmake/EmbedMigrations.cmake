@@ -45,10 +45,15 @@ endif()
 # CONFIGURE_DEPENDS re-globs at build time, so adding a migration needs no CMake edit either.
 file(GLOB RELAY_MIGRATION_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/schema/*.sql")
 set(RELAY_MIGRATIONS_CPP "${CMAKE_BINARY_DIR}/generated/embedded_migrations.cpp")
+# The list of files as a dependency too (file(CONFIGURE) rewrites it only when the list changes):
+# a removed or renamed migration regenerates the file as an added one does.
+string(JOIN "\n" relay_migration_list ${RELAY_MIGRATION_FILES})
+set(RELAY_MIGRATION_LIST "${CMAKE_BINARY_DIR}/generated/embedded_migrations.list")
+file(CONFIGURE OUTPUT "${RELAY_MIGRATION_LIST}" CONTENT "${relay_migration_list}\n" @ONLY)
 add_custom_command(
   OUTPUT "${RELAY_MIGRATIONS_CPP}"
   COMMAND ${CMAKE_COMMAND} -DSCHEMA_DIR=${CMAKE_SOURCE_DIR}/schema -DOUTPUT=${RELAY_MIGRATIONS_CPP}
           -P ${CMAKE_CURRENT_LIST_FILE}
-  DEPENDS ${RELAY_MIGRATION_FILES} ${CMAKE_CURRENT_LIST_FILE}
+  DEPENDS ${RELAY_MIGRATION_FILES} "${RELAY_MIGRATION_LIST}" ${CMAKE_CURRENT_LIST_FILE}
   COMMENT "Embedding schema migrations"
   VERBATIM)
