@@ -50,13 +50,6 @@ constexpr const char* delivery_extend_lease = R"sql(
 UPDATE deliveries SET locked_until = clock_timestamp() + $3::integer * interval '1 second'
 WHERE id = $1 AND locked_by = $2 AND state IN ('resolving', 'uploading', 'sending'))sql";
 
-constexpr const char* delivery_sends_ensure = R"sql(
-INSERT INTO delivery_sends (delivery_id, part, parts)
-SELECT $1, part, $2 FROM generate_series(1, $2) AS part
-ON CONFLICT (delivery_id, part) DO NOTHING)sql";
-
-// The same, with the part about to be sent ($3) created as 'sending' (its first attempt now), so a
-// first send needs no second row version; answers whether that part was created here.
 constexpr const char* delivery_sends_ensure_sending = R"sql(
 WITH created AS (
   INSERT INTO delivery_sends (delivery_id, part, parts, status, first_attempt_at)
@@ -205,7 +198,7 @@ std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transact
 }
 
 void DeliveryRepository::ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts) {
-  exec_prepared0(tx, delivery_sends_ensure, delivery_id, parts);
+  ensure_sends_starting(tx, delivery_id, parts, 0);
 }
 
 bool DeliveryRepository::ensure_sends_starting(pqxx::work& tx, std::int64_t delivery_id, int parts,

@@ -41,8 +41,8 @@ class DeliveryRepository {
 
   // Creates parts 1..parts as 'pending' unless they exist.
   static void ensure_sends(pqxx::work& tx, std::int64_t delivery_id, int parts);
-  // ensure_sends with sending_part created as 'sending' (first attempt now); true when that part
-  // was created here (false: it existed, and is left as it was).
+  // ensure_sends with sending_part (0: none) created as 'sending' (first attempt now); true when
+  // that part was created here (false: it existed, and is left as it was).
   static bool ensure_sends_starting(pqxx::work& tx, std::int64_t delivery_id, int parts,
                                     int sending_part);
   // A send is about to be written to Metriport: renews the lease of the delivery (still 'sending'

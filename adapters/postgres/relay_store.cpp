@@ -328,11 +328,8 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
           fenced = composed->to_state == domain::DeliveryState::sending;
           // Parts created now (a first send): the part to send is created as 'sending'.
           if (pending.ensure_parts) {
-            part_started = fenced && DeliveryRepository::ensure_sends_starting(
-                                         tx, start.delivery_id, *pending.ensure_parts, start.part);
-            if (!fenced) {
-              DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
-            }
+            part_started = DeliveryRepository::ensure_sends_starting(
+                tx, start.delivery_id, *pending.ensure_parts, fenced ? start.part : 0);
           }
           boost::json::array steps;
           for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);

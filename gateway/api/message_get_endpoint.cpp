@@ -13,7 +13,7 @@ boost::asio::awaitable<http::Response> MessageGetEndpoint::operator()(
   const unsigned version = request.version();
   const auto answer_format =
       format_from_accept(request[beast_http::field::accept], WireFormat::json);
-  if (!answer_format) co_return not_acceptable(version);
+  if (!answer_format) co_return not_acceptable_response(version);
   const auto* external_id = vendor_request.target.param("externalid");
   if (!external_id || external_id->empty()) {
     co_return error_response(

@@ -63,7 +63,7 @@ boost::asio::awaitable<http::Response> MessagePostEndpoint::operator()(
   const auto request_format =
       content_type == ContentTypeCheck::xml ? WireFormat::xml : WireFormat::json;
   const auto answer_format = format_from_accept(request[beast_http::field::accept], request_format);
-  if (!answer_format) co_return not_acceptable(version);
+  if (!answer_format) co_return not_acceptable_response(version);
   tally.outcome = metrics::IntakeOutcome::error;
 
   // Decoding and validation (base64 of up to the body limit, SHA-256) run on the CPU pool.

@@ -17,7 +17,7 @@ boost::asio::awaitable<http::Response> MessageSearchEndpoint::operator()(
   const http::Request& request = vendor_request.http;
   const unsigned version = request.version();
   if (!accepts_format(request[beast_http::field::accept], WireFormat::json))
-    co_return not_acceptable(version);
+    co_return not_acceptable_response(version);
   auto query = parse_search_parameters(vendor_request.target);
   if (!query) co_return error_response(query.error(), WireFormat::json, version);
 

@@ -46,6 +46,14 @@ http::Response error_response(const domain::RequestError& error, WireFormat form
   return make_response(status_for(error.kind), body, format, version);
 }
 
+http::Response not_acceptable_response(unsigned version) {
+  return error_response(
+      domain::RequestError::plain(domain::ErrorKind::not_acceptable,
+                                  "The Accept header names no format this API answers in "
+                                  "(application/json, text/json, application/xml, text/xml)."),
+      WireFormat::json, version);
+}
+
 http::Response unauthorized_response(unsigned version, bool token_was_sent) {
   auto response = make_response(beast_http::status::unauthorized,
                                 R"({"message":"Authorization has been denied for this request."})",

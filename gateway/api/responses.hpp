@@ -24,6 +24,9 @@ http::Response error_response(const domain::RequestError& error, WireFormat form
 // 401 with WWW-Authenticate: Bearer, the text ASP.NET answers when a token is missing or invalid.
 http::Response unauthorized_response(unsigned version, bool token_was_sent);
 
+// 406 (JSON) listing the formats this API answers in, for an Accept header it cannot meet.
+http::Response not_acceptable_response(unsigned version);
+
 // A logged 500 that discloses nothing about the cause: a real fault.
 http::Response internal_error_response(WireFormat format, unsigned version);
 

@@ -29,9 +29,6 @@ namespace {
 using boost::asio::awaitable;
 using boost::asio::use_awaitable;
 
-// Settlements the relay applies on Metriport's behalf (its webhooks, which came first).
-const std::string webhook_actor = "metriport:webhook";
-
 constexpr std::string_view patient_unknown_reason =
     "patient not found in Metriport: no patient has this portal ExternalId";
 // How far back before the first attempt an earlier send may be dated (clock skew with Metriport).

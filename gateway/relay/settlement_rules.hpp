@@ -11,6 +11,10 @@
 
 namespace relay::engine {
 
+// The actor of what Metriport's webhooks settle, whether the applier or the relay (a webhook that
+// beat the send's answer) applies them.
+inline const std::string webhook_actor = "metriport:webhook";
+
 class RelaySettlementRules : public pg::SettlementRules {
  public:
   explicit RelaySettlementRules(int max_attempts) : max_attempts_(max_attempts) {}

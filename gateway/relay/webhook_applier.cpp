@@ -34,7 +34,7 @@ boost::asio::awaitable<void> WebhookApplier::run() {
 }
 
 boost::asio::awaitable<bool> WebhookApplier::apply_next(bool waiting) {
-  const auto settled = co_await store_.apply_next_event(waiting, actor_);
+  const auto settled = co_await store_.apply_next_event(waiting, webhook_actor);
   if (!settled) co_return false;
   report(*settled, metrics_);
   co_return true;

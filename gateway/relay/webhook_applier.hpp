@@ -37,7 +37,6 @@ class WebhookApplier {
   std::chrono::milliseconds poll_interval_;
   metrics::RelayMetrics& metrics_;
   std::string instance_;
-  const std::string actor_ = "metriport:webhook";
 };
 
 }  // namespace relay::engine
