@@ -225,9 +225,10 @@ escaped_template="$(sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' "$TEMPLATE")"
     echo "header = \"Content-Type: application/json\""
     echo "data-binary = \"${escaped_template//@@EXTERNAL_ID@@/$TAG-$m}\""
     echo "output = \"/dev/null\""
-    printf '%s\n' 'write-out = "%{http_code}\n"'
+    printf '%s\n' 'write-out = "intake-status=%{http_code}\n"'
     echo "max-time = 60"
     echo "silent"
+    echo "no-progress-meter"
     echo "show-error"
   done
 } >"$CURL_CONFIG"
@@ -235,9 +236,10 @@ INTAKE_START="$(date +%s.%N)"
 run_bounded $((MESSAGES / 5 + 120)) "$WORK_DIR/intake-statuses.txt" curl -sS -K "$CURL_CONFIG" ||
   note "curl reported an error during intake (statuses are checked next)"
 INTAKE_END="$(date +%s.%N)"
-INTAKE_OK="$(grep -c '^200$' "$WORK_DIR/intake-statuses.txt" || true)"
+# Counted by their marker: curl's parallel progress meter (stderr, same file) may share a line.
+INTAKE_OK="$(grep -o 'intake-status=200' "$WORK_DIR/intake-statuses.txt" | wc -l)"
 if [ "$INTAKE_OK" -ne "$MESSAGES" ]; then
-  sort "$WORK_DIR/intake-statuses.txt" | uniq -c | head -n 10 >&2
+  grep -o 'intake-status=[0-9]*' "$WORK_DIR/intake-statuses.txt" | sort | uniq -c | head -n 10 >&2
   die "intake: $INTAKE_OK of $MESSAGES posts answered 200"
 fi
 QUEUED="$(sql "SELECT count(*) FROM deliveries WHERE state = 'queued'")"
