@@ -77,11 +77,6 @@ UPDATE delivery_sends s SET status = 'pending', updated_at = now()
 FROM deliveries d
 WHERE s.id = $2 AND s.status = 'sending' AND d.id = $1 AND d.locked_by = $3)sql";
 
-constexpr const char* delivery_send_accepted = R"sql(
-UPDATE delivery_sends
-SET status = 'processing', metriport_message_id = $2, sent_at = now(), updated_at = now()
-WHERE id = $1 AND status IN ('pending', 'sending'))sql";
-
 constexpr const char* delivery_send_known_id =
     "SELECT EXISTS (SELECT 1 FROM delivery_sends WHERE metriport_message_id = $1)";
 
@@ -223,12 +218,6 @@ bool DeliveryRepository::mark_send_started(pqxx::work& tx, std::int64_t delivery
 void DeliveryRepository::mark_send_pending(pqxx::work& tx, std::int64_t delivery_id,
                                            std::int64_t send_id, const std::string& lease_token) {
   exec_prepared0(tx, delivery_send_pending, delivery_id, send_id, lease_token);
-}
-
-bool DeliveryRepository::mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
-                                            const std::string& metriport_message_id) {
-  return exec_prepared0(tx, delivery_send_accepted, send_id, metriport_message_id)
-             .affected_rows() == 1;
 }
 
 bool DeliveryRepository::is_known_message_id(pqxx::transaction_base& tx,

@@ -57,10 +57,6 @@ class DeliveryRepository {
   // only while the delivery is still held by lease_token.
   static void mark_send_pending(pqxx::work& tx, std::int64_t delivery_id, std::int64_t send_id,
                                 const std::string& lease_token);
-  // Metriport accepted the send (or the earlier send was found): its id, 'processing'. Recorded
-  // whoever holds the lease (the id is a fact); false when the part was settled already.
-  static bool mark_send_accepted(pqxx::work& tx, std::int64_t send_id,
-                                 const std::string& metriport_message_id);
   // Whether a Metriport message id is already recorded by some send.
   static bool is_known_message_id(pqxx::transaction_base& tx, const std::string& metriport_id);
 

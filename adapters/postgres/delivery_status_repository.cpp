@@ -3,12 +3,24 @@
 #include "adapters/postgres/delivery_status_repository.hpp"
 
 #include "adapters/postgres/message_rows.hpp"
+#include "adapters/postgres/prepared.hpp"
 
 namespace relay::pg {
 namespace {
 
 // One Metriport id's recording and its webhooks' application, serialised (key space 0x5e4d).
 constexpr const char* metriport_id_serialised = "SELECT pg_advisory_xact_lock(24141, hashtext($1))";
+
+// The same lock, taken for each row the UPDATE changed (one or none). The webhook's side reads
+// again after the lock, and so does the recording's next statement: either order of the write and
+// the lock inside this transaction works, as the lock is held until it commits.
+constexpr const char* send_id_recorded_serialised = R"sql(
+WITH recorded AS (
+  UPDATE delivery_sends
+  SET status = 'processing', metriport_message_id = $2, sent_at = now(), updated_at = now()
+  WHERE id = $1 AND status IN ('pending', 'sending')
+  RETURNING id)
+SELECT pg_advisory_xact_lock(24141, hashtext($2)) FROM recorded)sql";
 
 constexpr const char* send_lock_by_metriport_id = R"sql(
 SELECT id, delivery_id, part, parts, status FROM delivery_sends
@@ -74,6 +86,11 @@ std::vector<std::int64_t> ids_of(const pqxx::result& result) {
 void DeliveryStatusRepository::serialise_metriport_id(pqxx::work& tx,
                                                       const std::string& metriport_message_id) {
   tx.exec_params(metriport_id_serialised, metriport_message_id);
+}
+
+bool DeliveryStatusRepository::record_metriport_id(pqxx::work& tx, std::int64_t send_id,
+                                                   const std::string& metriport_message_id) {
+  return !exec_prepared(tx, send_id_recorded_serialised, send_id, metriport_message_id).empty();
 }
 
 std::optional<SendForStatus> DeliveryStatusRepository::lock_send(

@@ -37,6 +37,11 @@ class DeliveryStatusRepository {
   // recording the id and the applier finding no send for it take turns, so a webhook that arrives
   // while the id is being recorded is either seen by the recording or finds the send itself.
   static void serialise_metriport_id(pqxx::work& tx, const std::string& metriport_message_id);
+  // The recording side of it in one statement: Metriport accepted the send (or the earlier send
+  // was found): its id, 'processing', then the id's turn as above. Recorded whoever holds the
+  // lease (the id is a fact); false (and no lock) when the part was settled already.
+  static bool record_metriport_id(pqxx::work& tx, std::int64_t send_id,
+                                  const std::string& metriport_message_id);
   static std::optional<SendForStatus> lock_send(pqxx::work& tx,
                                                 const std::string& metriport_message_id);
   // completed_at: ISO 8601 from Metriport.

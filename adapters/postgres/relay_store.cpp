@@ -1,11 +1,13 @@
 // RelayStore: each method is one transaction on a pool connection; the SQL it adds to
-// DeliveryRepository's is the batch claim and the batch reads of what a claim needs.
+// DeliveryRepository's: the batch claim and its reads, and the common path's send records as
+// single statements (fewer round trips).
 #include "adapters/postgres/relay_store.hpp"
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <boost/json.hpp>
 
@@ -93,25 +95,69 @@ INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
 SELECT $1, 'delivery', claimed.id, 'delivery.claimed', claimed.detail::jsonb
 FROM unnest($2::text[], $3::text[]) AS claimed(id, detail))sql";
 
-// Several audit events of one delivery by one actor, in order.
-constexpr const char* delivery_events_audited = R"sql(
-INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
-SELECT $1, 'delivery', $2, step.event, step.detail::jsonb
-FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS step(event, detail, position)
-ORDER BY step.position)sql";
-
 // The patient's Metriport id, on the delivery (kept while this claim holds it).
 constexpr const char* delivery_patient_stored = R"sql(
 UPDATE deliveries SET metriport_patient_id = $2, updated_at = now()
 WHERE id = $1 AND locked_by = $3)sql";
 
-// After the id is recorded, in one read: every part has its id (the delivery can be accepted);
-// every part is final (webhooks confirmed them before the answer); webhook events stored for this
-// id and not applied yet.
-constexpr const char* recorded_send_facts = R"sql(
-SELECT bool_and(metriport_message_id IS NOT NULL), bool_and(status IN ('completed', 'failed')),
+// After this part's id is recorded and the id's lock taken (the previous statement), in one
+// statement: whether every part has its id and whether every part is final (webhooks confirmed
+// them before the answer); the acceptance when one is given ($6) and every part has its id,
+// guarded like every change (state and lease), releasing the lease and stamping accepted_at; the
+// id's audit event, then the acceptance's only if it happened; whether webhook events stored for
+// this id wait to be applied.
+constexpr const char* send_recorded_and_accepted = R"sql(
+WITH facts AS (
+  SELECT coalesce(bool_and(metriport_message_id IS NOT NULL), false) AS all_ids,
+         coalesce(bool_and(status IN ('completed', 'failed')), false) AS all_final
+  FROM delivery_sends WHERE delivery_id = $1),
+accepted AS (
+  UPDATE deliveries
+  SET state = $4, locked_by = NULL, locked_until = NULL, accepted_at = now(), updated_at = now()
+  WHERE id = $1 AND state = $3 AND ($5::text IS NULL OR locked_by = $5) AND $6::boolean
+    AND (SELECT all_ids FROM facts)
+  RETURNING id),
+audited AS (
+  INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
+  SELECT $7, 'delivery', $1::bigint::text, step.event, step.detail::jsonb
+  FROM unnest($8::text[], $9::text[]) WITH ORDINALITY AS step(event, detail, position)
+  WHERE step.position = 1 OR EXISTS (SELECT 1 FROM accepted)
+  ORDER BY step.position)
+SELECT facts.all_ids, facts.all_final, EXISTS (SELECT 1 FROM accepted),
        EXISTS (SELECT 1 FROM webhook_events WHERE metriport_message_id = $2 AND applied_at IS NULL)
-FROM delivery_sends WHERE delivery_id = $1)sql";
+FROM facts)sql";
+
+// A first send's durable record in ONE statement, committed on its own (flushed): the steps since
+// the claim as one row version (state, lease renewed, the patient's id) guarded by the state and
+// the lease they start from; then, only if that row moved, the patient's cache entry, the
+// delivery's parts (the one to send created as 'sending') and the send_started event. Answers the
+// parts, or no row when the guard failed (nothing is written). One round trip where a transaction
+// of its own takes seven.
+constexpr const char* first_send_started = R"sql(
+WITH moved AS (
+  UPDATE deliveries
+  SET state = $3, locked_by = $5,
+      locked_until = clock_timestamp() + $6::integer * interval '1 second',
+      metriport_patient_id = coalesce($7, metriport_patient_id), updated_at = now()
+  WHERE id = $1 AND state = $2 AND ($4::text IS NULL OR locked_by = $4)
+  RETURNING id),
+cached AS (
+  INSERT INTO patient_cache (external_id, metriport_patient_id)
+  SELECT $8, $7 FROM moved WHERE $8::text IS NOT NULL AND $7::text IS NOT NULL
+  ON CONFLICT (external_id)
+  DO UPDATE SET metriport_patient_id = excluded.metriport_patient_id, resolved_at = now()),
+created AS (
+  INSERT INTO delivery_sends (delivery_id, part, parts, status, first_attempt_at)
+  SELECT moved.id, part, $9, CASE WHEN part = $10 THEN 'sending' ELSE 'pending' END,
+         CASE WHEN part = $10 THEN clock_timestamp() END
+  FROM moved CROSS JOIN generate_series(1, $9) AS part
+  RETURNING id, part, parts, metriport_message_id, status,
+            (extract(epoch FROM first_attempt_at) * 1000000)::bigint AS first_attempt_micros),
+audited AS (
+  INSERT INTO audit_events (actor, entity_type, entity_id, event, detail)
+  SELECT $11, 'delivery', moved.id::text, 'delivery.send_started', $12::jsonb FROM moved)
+SELECT id, part, parts, metriport_message_id, status, first_attempt_micros
+FROM created ORDER BY part)sql";
 
 void set_unflushed(pqxx::work& tx) {
   tx.exec0("SET LOCAL synchronous_commit = off");
@@ -189,6 +235,45 @@ std::optional<DeliveryChange> composed_steps(const PendingSteps& pending) {
   composed.lease_length = pending.changes.back().lease_length;
   composed.metriport_patient_id = pending.metriport_patient_id;
   return composed;
+}
+
+// The send_started event's detail when the steps since the claim are stored with it.
+std::string composed_send_detail(const std::string& send_detail_json,
+                                 const DeliveryChange& composed, const PendingSteps& pending) {
+  boost::json::object detail = boost::json::parse(send_detail_json).as_object();
+  boost::json::array steps;
+  for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);
+  detail["from"] = domain::to_text(composed.from_state);
+  detail["to"] = domain::to_text(composed.to_state);
+  detail["steps"] = std::move(steps);
+  return boost::json::serialize(detail);
+}
+
+// The common path's first send (plain steps since the claim ending in 'sending', no part row
+// yet): the whole record is first_send_started. nullopt: not that case.
+std::optional<DeliveryChange> first_send_steps(const ClaimedDelivery& delivery) {
+  if (!delivery.sends.empty() || !delivery.pending.ensure_parts) return std::nullopt;
+  auto composed = composed_steps(delivery.pending);
+  if (!composed || composed->to_state != domain::DeliveryState::sending) return std::nullopt;
+  return composed;
+}
+
+std::vector<DeliverySendRow> send_rows(const pqxx::result& rows) {
+  std::vector<DeliverySendRow> sends;
+  for (const auto& row : rows) {
+    sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
+                     nullable<std::string>(row[3]), send_status_of(row[4]),
+                     nullable<std::int64_t>(row[5])});
+  }
+  return sends;
+}
+
+// The only acceptance send_recorded_and_accepted applies: the lease released and accepted_at
+// stamped, nothing else (the state machine's send_accepted).
+bool is_plain_acceptance(const DeliveryChange& change) {
+  return change.lease == LeaseChange::release && change.stamp_accepted && !change.count_attempt &&
+         !change.reset_attempts && !change.retry_delay && !change.reason &&
+         !change.stamp_completed && !change.metriport_patient_id;
 }
 
 struct ClaimRow {
@@ -315,10 +400,30 @@ awaitable<bool> RelayStore::apply(ClaimedDelivery& delivery, const DeliveryChang
 awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
     ClaimedDelivery& delivery, const SendStart& start) {
   const PendingSteps& pending = delivery.pending;
+  if (const auto composed = first_send_steps(delivery)) {
+    const std::string detail = composed_send_detail(start.audit_detail_json, *composed, pending);
+    auto sends = co_await pool_.run(
+        [&](pqxx::connection& connection) -> std::optional<std::vector<DeliverySendRow>> {
+          pqxx::nontransaction statement(connection);  // one statement: atomic on its own
+          auto rows = send_rows(exec_prepared(
+              statement, first_send_started, start.delivery_id,
+              std::string(domain::to_text(composed->from_state)),
+              std::string(domain::to_text(composed->to_state)), composed->lease_holder,
+              composed->new_lease_holder, static_cast<int>(composed->lease_length.count()),
+              pending.metriport_patient_id,
+              pending.cache_patient ? std::optional<std::string>(pending.patient_external_id)
+                                    : std::nullopt,
+              *pending.ensure_parts, start.part, start.actor, detail));
+          if (rows.empty()) return std::nullopt;
+          return rows;
+        });
+    if (sends) delivery.pending = PendingSteps{};
+    co_return sends;
+  }
   auto sends = co_await pool_.run(
       [&](pqxx::connection& connection) -> std::optional<std::vector<DeliverySendRow>> {
         pqxx::work tx(connection);
-        boost::json::object detail = boost::json::parse(start.audit_detail_json).as_object();
+        std::string detail = start.audit_detail_json;
         bool fenced = false;
         bool part_started = false;
         if (const auto composed = composed_steps(pending)) {
@@ -331,11 +436,7 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
             part_started = DeliveryRepository::ensure_sends_starting(
                 tx, start.delivery_id, *pending.ensure_parts, fenced ? start.part : 0);
           }
-          boost::json::array steps;
-          for (const auto& change : pending.changes) steps.emplace_back(change.audit_event);
-          detail["from"] = domain::to_text(composed->from_state);
-          detail["to"] = domain::to_text(composed->to_state);
-          detail["steps"] = std::move(steps);
+          detail = composed_send_detail(start.audit_detail_json, *composed, pending);
         } else if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) {
           return std::nullopt;
         }
@@ -350,7 +451,7 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
                                                             start.lease_token, start.lease));
         if (!started) return std::nullopt;
         append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
-                                "delivery.send_started", boost::json::serialize(detail)});
+                                "delivery.send_started", detail});
         tx.commit();
         part->status = domain::SendStatus::sending;
         return rows;
@@ -360,32 +461,36 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
 }
 
 awaitable<SendRecorded> RelayStore::record_send(const SendRecord& record) {
+  if (record.accept && !is_plain_acceptance(*record.accept)) {
+    throw std::logic_error("an acceptance only releases the lease and stamps accepted_at");
+  }
   co_return co_await pool_.run([&](pqxx::connection& connection) {
     pqxx::work tx(connection);
     SendRecorded result;
-    if (!DeliveryRepository::mark_send_accepted(tx, record.send_id, record.metriport_message_id)) {
+    // The id, then its lock: an applier that found no send for it either committed its 'waiting'
+    // mark before the lock was granted (the next statement sees the event) or waits for this
+    // commit and then finds the send.
+    if (!DeliveryStatusRepository::record_metriport_id(tx, record.send_id,
+                                                       record.metriport_message_id)) {
       return result;
     }
     result.recorded = true;
-    // Taken after the id is written: an applier that found no send for it either committed its
-    // 'waiting' mark before this (the read below sees the event) or waits and then finds the send.
-    DeliveryStatusRepository::serialise_metriport_id(tx, record.metriport_message_id);
-    const auto facts =
-        exec_prepared1(tx, recorded_send_facts, record.delivery_id, record.metriport_message_id);
     std::vector<std::string> events{record.audit_event};
     std::vector<std::string> details{record.audit_detail_json};
-    if (record.accept && facts[0].as<bool>(false)) {
-      result.accepted = DeliveryRepository::update_state(tx, *record.accept);
-      result.settle_now = result.accepted && facts[1].as<bool>(false);
-      if (result.accepted) {
-        events.push_back(record.accept->audit_event);
-        details.push_back(record.accept->audit_detail_json);
-      }
+    if (record.accept) {
+      events.push_back(record.accept->audit_event);
+      details.push_back(record.accept->audit_detail_json);
     }
-    result.webhooks_waiting = facts[2].as<bool>(false);
-    // The id's event and the acceptance's in one statement.
-    exec_prepared0(tx, delivery_events_audited, record.actor, std::to_string(record.delivery_id),
-                   text_array_literal(events), text_array_literal(details));
+    const DeliveryChange* accept = record.accept ? &*record.accept : nullptr;
+    const auto row = exec_prepared1(
+        tx, send_recorded_and_accepted, record.delivery_id, record.metriport_message_id,
+        std::string(domain::to_text(accept ? accept->from_state : domain::DeliveryState::sending)),
+        std::string(domain::to_text(accept ? accept->to_state : domain::DeliveryState::accepted)),
+        accept ? accept->lease_holder : std::nullopt, accept != nullptr, record.actor,
+        text_array_literal(events), text_array_literal(details));
+    result.accepted = row[2].as<bool>();
+    result.settle_now = result.accepted && row[1].as<bool>();
+    result.webhooks_waiting = row[3].as<bool>();
     tx.commit();
     return result;
   });

@@ -40,7 +40,9 @@ struct SendRecord {
   std::string actor;
   std::string audit_event;  // delivery.send_recorded | delivery.send_adopted
   std::string audit_detail_json;
-  std::optional<DeliveryChange> accept;  // applied only if every part then has its id
+  // Applied only if every part then has its id; the state machine's send_accepted (the lease
+  // released, accepted_at stamped, nothing else: record_send refuses another change).
+  std::optional<DeliveryChange> accept;
 };
 
 struct SendRecorded {
@@ -76,10 +78,12 @@ class RelayStore {
 
   // The pending steps and the send fence in one flushed commit: this is the durable record before
   // the send. The delivery's sends after it, or nullopt (nothing stored) when the lease was lost.
+  // A first send after plain steps (the common path) is one statement.
   boost::asio::awaitable<std::optional<std::vector<DeliverySendRow>>> start_send(
       ClaimedDelivery& delivery, const SendStart& start);
 
-  // The durable record after the send (flushed).
+  // The durable record after the send (flushed): two statements, the id with its lock, then the
+  // facts, the acceptance and the audit events.
   boost::asio::awaitable<SendRecorded> record_send(const SendRecord& record);
 
   // The send definitely did not reach Metriport: the part back to 'pending' (lease still ours).
