@@ -171,15 +171,19 @@ bool DeliveryRepository::extend_lease(pqxx::work& tx, std::int64_t delivery_id,
              .affected_rows() == 1;
 }
 
-std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base& tx,
-                                                          std::int64_t delivery_id) {
+std::vector<DeliverySendRow> DeliveryRepository::send_rows(const pqxx::result& rows) {
   std::vector<DeliverySendRow> sends;
-  for (const auto& row : exec_prepared(tx, delivery_sends_of, delivery_id)) {
+  for (const auto& row : rows) {
     sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
                      nullable<std::string>(row[3]), send_status_of(row[4]),
                      nullable<std::int64_t>(row[5])});
   }
   return sends;
+}
+
+std::vector<DeliverySendRow> DeliveryRepository::sends_of(pqxx::transaction_base& tx,
+                                                          std::int64_t delivery_id) {
+  return send_rows(exec_prepared(tx, delivery_sends_of, delivery_id));
 }
 
 std::vector<DeliveryDocumentRow> DeliveryRepository::documents_of(pqxx::transaction_base& tx,

@@ -34,6 +34,8 @@ class DeliveryRepository {
                            std::chrono::seconds lease);
 
   // Re-reads the sends and documents of a delivery (after planning or uploading).
+  // Rows of (id, part, parts, metriport_message_id, status, first attempt in microseconds).
+  static std::vector<DeliverySendRow> send_rows(const pqxx::result& rows);
   static std::vector<DeliverySendRow> sends_of(pqxx::transaction_base& tx,
                                                std::int64_t delivery_id);
   static std::vector<DeliveryDocumentRow> documents_of(pqxx::transaction_base& tx,

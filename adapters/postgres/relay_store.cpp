@@ -258,16 +258,6 @@ std::optional<DeliveryChange> first_send_steps(const ClaimedDelivery& delivery) 
   return composed;
 }
 
-std::vector<DeliverySendRow> send_rows(const pqxx::result& rows) {
-  std::vector<DeliverySendRow> sends;
-  for (const auto& row : rows) {
-    sends.push_back({row[0].as<std::int64_t>(), row[1].as<int>(), row[2].as<int>(),
-                     nullable<std::string>(row[3]), send_status_of(row[4]),
-                     nullable<std::int64_t>(row[5])});
-  }
-  return sends;
-}
-
 // The only acceptance send_recorded_and_accepted applies: the lease released and accepted_at
 // stamped, nothing else (the state machine's send_accepted).
 bool is_plain_acceptance(const DeliveryChange& change) {
@@ -405,7 +395,7 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
     auto sends = co_await pool_.run(
         [&](pqxx::connection& connection) -> std::optional<std::vector<DeliverySendRow>> {
           pqxx::nontransaction statement(connection);  // one statement: atomic on its own
-          auto rows = send_rows(exec_prepared(
+          auto rows = DeliveryRepository::send_rows(exec_prepared(
               statement, first_send_started, start.delivery_id,
               std::string(domain::to_text(composed->from_state)),
               std::string(domain::to_text(composed->to_state)), composed->lease_holder,
@@ -425,16 +415,14 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
         pqxx::work tx(connection);
         std::string detail = start.audit_detail_json;
         bool fenced = false;
-        bool part_started = false;
         if (const auto composed = composed_steps(pending)) {
           // The steps since the claim as one row version, recorded in the send's own event.
           store_patient(tx, pending, start.delivery_id, start.lease_token, false);
           if (!DeliveryRepository::update_state(tx, *composed)) return std::nullopt;
           fenced = composed->to_state == domain::DeliveryState::sending;
-          // Parts created now (a first send): the part to send is created as 'sending'.
+          // A first send ending in 'sending' took first_send_started: parts made here are pending.
           if (pending.ensure_parts) {
-            part_started = DeliveryRepository::ensure_sends_starting(
-                tx, start.delivery_id, *pending.ensure_parts, fenced ? start.part : 0);
+            DeliveryRepository::ensure_sends(tx, start.delivery_id, *pending.ensure_parts);
           }
           detail = composed_send_detail(start.audit_detail_json, *composed, pending);
         } else if (!store_pending(tx, pending, start.delivery_id, start.lease_token)) {
@@ -445,10 +433,9 @@ awaitable<std::optional<std::vector<DeliverySendRow>>> RelayStore::start_send(
                                        [&](const auto& send) { return send.part == start.part; });
         if (part == rows.end()) return std::nullopt;
         const bool started =
-            part_started ||
-            (fenced ? DeliveryRepository::mark_part_started(tx, part->id)
-                    : DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
-                                                            start.lease_token, start.lease));
+            fenced ? DeliveryRepository::mark_part_started(tx, part->id)
+                   : DeliveryRepository::mark_send_started(tx, start.delivery_id, part->id,
+                                                           start.lease_token, start.lease);
         if (!started) return std::nullopt;
         append_audit_event(tx, {start.actor, "delivery", std::to_string(start.delivery_id),
                                 "delivery.send_started", detail});
